@@ -1,0 +1,172 @@
+import { inspect } from 'node:util';
+
+/**
+ * The brand every codex-oauth error carries, shared through the global symbol registry so that
+ * `instanceof CodexOAuthError` holds across duplicate installs and for errors thrown by the leaf
+ * packages (`@codex-oauth/net-ca` brands its own errors with the same symbol).
+ */
+export const CODEX_OAUTH_ERROR_BRAND: unique symbol = Symbol.for('codex-oauth.error') as never;
+
+/**
+ * Every stable error code. Match on `error.code`, never on the message: messages are for people
+ * and may be reworded; codes are part of the API.
+ */
+export const ErrorCodes = {
+  /** `flow: 'auto'` in an environment where no one can answer a sign-in (CI, no TTY, `TERM=dumb`). */
+  INTERACTIVE_LOGIN_UNAVAILABLE: 'CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE',
+  /** Neither loopback port (1455, then 1457) could be bound. */
+  PORT_IN_USE: 'CODEX_OAUTH_PORT_IN_USE',
+  /** The user or the server refused the sign-in (including `missing_codex_entitlement`). */
+  ACCESS_DENIED: 'CODEX_OAUTH_ACCESS_DENIED',
+  /** The authorization code (or device code) could not be exchanged for tokens. */
+  TOKEN_EXCHANGE_FAILED: 'CODEX_OAUTH_TOKEN_EXCHANGE_FAILED',
+  /** Device-code sign-in is switched off for this account or workspace (usercode endpoint 404). */
+  DEVICE_LOGIN_DISABLED: 'CODEX_OAUTH_DEVICE_LOGIN_DISABLED',
+  /** The device code expired before the user entered it. */
+  DEVICE_CODE_EXPIRED: 'CODEX_OAUTH_DEVICE_CODE_EXPIRED',
+  /** No sign-in finished within the allowed time. */
+  LOGIN_TIMEOUT: 'CODEX_OAUTH_LOGIN_TIMEOUT',
+  /** The sign-in was cancelled (by `cancelLogin`, an `AbortSignal`, `/cancel`, or Ctrl-C). */
+  LOGIN_CANCELLED: 'CODEX_OAUTH_LOGIN_CANCELLED',
+  /** The signed-in account is not in the allowed workspace(s). */
+  WORKSPACE_MISMATCH: 'CODEX_OAUTH_WORKSPACE_MISMATCH',
+  /** Codex's `forced_login_method` forbids this kind of sign-in. */
+  LOGIN_METHOD_FORBIDDEN: 'CODEX_OAUTH_LOGIN_METHOD_FORBIDDEN',
+  /** The refresh token was refused for good (expired, reused, revoked, or any 401): sign in again. */
+  REFRESH_REJECTED: 'CODEX_OAUTH_REFRESH_REJECTED',
+  /** Refreshing failed after every retry for a reason that may pass (5xx, network). */
+  REFRESH_FAILED: 'CODEX_OAUTH_REFRESH_FAILED',
+  /** Nothing is stored: sign in first. */
+  NOT_SIGNED_IN: 'CODEX_OAUTH_NOT_SIGNED_IN',
+  /** A server answered with something that is not what the protocol promises. */
+  INVALID_RESPONSE: 'CODEX_OAUTH_INVALID_RESPONSE',
+  /** A token that must be a JWT is not one (three parts, unpadded base64url JSON payload). */
+  INVALID_TOKEN: 'CODEX_OAUTH_INVALID_TOKEN',
+  /** OIDC discovery failed or the metadata lacks an endpoint the flow needs. */
+  DISCOVERY_FAILED: 'CODEX_OAUTH_DISCOVERY_FAILED',
+  /** An option has a value that cannot work. */
+  INVALID_OPTION: 'CODEX_OAUTH_INVALID_OPTION',
+  /** The stored credentials could not be parsed; the file is left untouched. */
+  STORE_CORRUPT: 'CODEX_OAUTH_STORE_CORRUPT',
+  /** The storage package for the chosen `storage` is not installed. */
+  STORE_MISSING: 'CODEX_OAUTH_STORE_MISSING',
+  /** Writing credentials failed (disk full, read-only, permissions); the old file is intact. */
+  STORE_WRITE_FAILED: 'CODEX_OAUTH_STORE_WRITE_FAILED',
+  /** A compare-and-swap save lost: someone else changed the stored tokens first. */
+  STORE_CONFLICT: 'CODEX_OAUTH_STORE_CONFLICT',
+  /** `CODEX_HOME` is set but does not name an existing directory. */
+  CODEX_HOME_INVALID: 'CODEX_OAUTH_CODEX_HOME_INVALID',
+  /** The CA bundle named by CODEX_CA_CERTIFICATE or SSL_CERT_FILE is missing, unreadable or empty. */
+  CA_INVALID: 'CODEX_OAUTH_CA_INVALID',
+  /** The server's TLS certificate is not trusted (stale SSL_CERT_FILE, missing corporate CA). */
+  TLS_UNTRUSTED: 'CODEX_OAUTH_TLS_UNTRUSTED',
+  /** The request never got an answer: DNS, refused connection, reset, proxy failure. */
+  NETWORK_ERROR: 'CODEX_OAUTH_NETWORK_ERROR',
+  /** The request took longer than its timeout. */
+  REQUEST_TIMEOUT: 'CODEX_OAUTH_REQUEST_TIMEOUT',
+} as const;
+
+/** A stable `CODEX_OAUTH_*` code. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** What an OAuth server said when it refused a request. */
+export interface ProtocolDetails {
+  /** HTTP status of the answer. */
+  status?: number;
+  /** The OAuth `error` (or `error.code`) string. */
+  error?: string;
+  /** The OAuth `error_description` (or `error.message`) string. */
+  error_description?: string;
+}
+
+/** Options for {@link CodexOAuthError}. */
+export interface CodexOAuthErrorOptions extends ProtocolDetails {
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+// Long opaque strings that look like tokens, codes or verifiers: JWTs, base64url runs, `rt_`/`sk-`.
+const SECRET_PATTERN =
+  /\beyJ[\w-]+\.[\w-]+\.[\w-]*|\b(?:rt|sk|at|ac|dev|da)[_-][\w-]{8,}|[A-Za-z0-9_-]{32,}/g;
+
+/**
+ * Replaces anything shaped like a secret with `[redacted]`. Applied to every message and protocol
+ * description we surface, because servers sometimes echo what they were sent.
+ */
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET_PATTERN, '[redacted]');
+}
+
+/**
+ * The one error class of codex-oauth. `code` is stable; `message` says what to do next.
+ *
+ * @example
+ * ```ts
+ * try { await login() } catch (err) {
+ *   if (err instanceof CodexOAuthError && err.code === ErrorCodes.PORT_IN_USE) { ... }
+ * }
+ * ```
+ */
+export class CodexOAuthError extends Error {
+  /** The stable `CODEX_OAUTH_*` code. */
+  readonly code: ErrorCode;
+  /** HTTP status, for protocol errors. */
+  readonly status?: number;
+  /** OAuth `error`, for protocol errors. */
+  readonly error?: string;
+  /** OAuth `error_description`, for protocol errors (redacted). */
+  readonly error_description?: string;
+  declare readonly [CODEX_OAUTH_ERROR_BRAND]: true;
+
+  constructor(code: ErrorCode, message: string, options: CodexOAuthErrorOptions = {}) {
+    super(redactSecrets(message), { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.error !== undefined) this.error = redactSecrets(options.error);
+    if (options.error_description !== undefined) {
+      this.error_description = redactSecrets(options.error_description);
+    }
+    Object.defineProperty(this, CODEX_OAUTH_ERROR_BRAND, { value: true });
+  }
+
+  /**
+   * Brand check for the base class (works across copies of the package and for net-ca's errors);
+   * ordinary prototype checks for subclasses.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === CodexOAuthError) {
+      return (
+        typeof value === 'object' &&
+        value !== null &&
+        (value as Record<symbol, unknown>)[CODEX_OAUTH_ERROR_BRAND] === true
+      );
+    }
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
+  /** Keeps `cause` chains out of `inspect` output, where a fetch error could carry a request body. */
+  [inspect.custom](): string {
+    const details = [
+      this.status !== undefined ? `status: ${this.status}` : '',
+      this.error ? `error: ${JSON.stringify(this.error)}` : '',
+    ].filter(Boolean);
+    return `${this.name} [${this.code}]: ${this.message}${details.length ? ` (${details.join(', ')})` : ''}`;
+  }
+
+  /** A JSON form with no cause and no secrets, for logs and `--json` output. */
+  toJSON(): { code: ErrorCode; message: string } & ProtocolDetails {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.status !== undefined && { status: this.status }),
+      ...(this.error !== undefined && { error: this.error }),
+      ...(this.error_description !== undefined && { error_description: this.error_description }),
+    };
+  }
+}
+
+/** True when `value` is a codex-oauth error with the given code (any copy of the package). */
+export function isCodexOAuthError(value: unknown, code?: ErrorCode): value is CodexOAuthError {
+  return value instanceof CodexOAuthError && (code === undefined || value.code === code);
+}
