@@ -1,0 +1,2 @@
+export * from './describe-token-store.js';
+export * from './test-records.js';
