@@ -1,2 +1,14 @@
-/** Placeholder until the package lands. */
-export const PACKAGE_NAME = '@codex-oauth/fake-issuer';
+export { SLOW_DOWN_TOLERANCE_MS } from './device.js';
+export { REFRESH_MESSAGES } from './refresh.js';
+export { startFakeIssuer } from './server.js';
+export { CODEX_CLIENT_ID, DEFAULT_ACCOUNT, decodeJwtPayload, s256 } from './tokens.js';
+export type {
+  AuthorizeOutcome,
+  FakeAccount,
+  FakeIssuer,
+  FakeIssuerOptions,
+  FakeRequest,
+  Fault,
+  IssuedGrant,
+  IssuedRefreshToken,
+} from './types.js';

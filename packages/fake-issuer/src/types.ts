@@ -1,0 +1,153 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The signed-in user the fake issuer puts into every token it mints. */
+export interface FakeAccount {
+  /** `email` in the id token and `https://api.openai.com/profile.email` in the access token. */
+  email: string;
+  /** `chatgpt_account_id` (the workspace); Codex copies it into `tokens.account_id`. */
+  accountId: string;
+  /** `chatgpt_plan_type`, e.g. `plus`, `pro`, `team`. */
+  planType: string;
+  /** `chatgpt_user_id` and `user_id`; also the JWT `sub` (`auth0|<userId>`). */
+  userId: string;
+}
+
+/** Options of {@link startFakeIssuer}. Every field is optional. */
+export interface FakeIssuerOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Serve HTTPS with this certificate and key (PEM); plain HTTP when absent. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** The only client id accepted. Default `app_EMoamEEZ73f0CkXaXp7hrann` (Codex's). */
+  clientId?: string;
+  /** Claims of the signed-in user; missing fields take the defaults in {@link DEFAULT_ACCOUNT}. */
+  account?: Partial<FakeAccount>;
+  /** Access- and id-token lifetime at sign-in, in seconds. Default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** Access- and id-token lifetime after a refresh, in seconds. Default: `accessTokenTtlSeconds`. */
+  refreshedAccessTokenTtlSeconds?: number;
+  /** Clock in milliseconds since the epoch; drives `iat`/`exp` and every expiry. Default `Date.now`. */
+  now?: () => number;
+  /** Offer device-code sign-in. `false` makes the usercode endpoint answer 404. Default true. */
+  deviceLogin?: boolean;
+  /**
+   * The `interval` handed out with a device code. A string by default, as the real server sends it
+   * (Codex 0.169 rejects a JSON number). Default `"1"`: fast for tests, still lets `slow_down` fire.
+   */
+  deviceInterval?: string | number;
+  /** Device-code lifetime in seconds. Default 900 (15 minutes). */
+  deviceCodeTtlSeconds?: number;
+  /** Approve every device code on its first poll, which then succeeds. Default false. */
+  deviceAutoApprove?: boolean;
+  /**
+   * Loopback callback ports accepted in `redirect_uri` (both `127.0.0.1` and `localhost`).
+   * Default `[1455, 1457]` as OpenAI registers them; `'any'` accepts every port (tests on port 0).
+   */
+  registeredPorts?: number[] | 'any';
+}
+
+/** One request as the fake issuer received it. Bodies are kept raw and parsed when they parse. */
+export interface FakeRequest {
+  method: string;
+  /** Path without the query string, e.g. `/oauth/token`. */
+  path: string;
+  /** Query parameters (last value wins). */
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** The raw body, `''` when empty. */
+  body: string;
+  /** The body parsed as JSON when it is JSON. */
+  json?: unknown;
+  /** The body parsed as `application/x-www-form-urlencoded` when it is a form. */
+  form?: Record<string, string>;
+  /** Arrival time on the issuer's clock (ms since the epoch). */
+  time: number;
+}
+
+/**
+ * A fault for the next matching request(s) on `path` (exact path, no query). `times` defaults to 1;
+ * `Infinity` keeps it forever. `status` answers with that status and `body` (default a JSON OAuth
+ * error); `drop` destroys the socket without an answer; `delay` waits `ms` then answers normally;
+ * `malformed` answers 200 with a truncated JSON body. The request is logged either way.
+ */
+export type Fault = { path: string; times?: number } & (
+  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'drop' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'malformed' }
+);
+
+/** What the authorize endpoint does with a valid request (see `setAuthorizeOutcome`). */
+export type AuthorizeOutcome = 'approve' | 'access_denied' | 'missing_codex_entitlement';
+
+/**
+ * A refresh token the issuer handed out. `live` can be used once; `rotated` was used (reusing it
+ * revokes the grant); `revoked` belongs to a revoked grant; `expired` was expired by the test.
+ */
+export interface IssuedRefreshToken {
+  token: string;
+  grantId: string;
+  state: 'live' | 'rotated' | 'revoked' | 'expired';
+  /** Issue time on the issuer's clock. */
+  issuedAt: number;
+}
+
+/** One sign-in (browser or device) and every token descended from it through refreshes. */
+export interface IssuedGrant {
+  id: string;
+  clientId: string;
+  via: 'browser' | 'device';
+  createdAt: number;
+  /** Every refresh token of this grant, oldest first; the last one is live unless revoked. */
+  refreshTokens: string[];
+  /** Every access token of this grant, oldest first. */
+  accessTokens: string[];
+  /** Every id token of this grant, oldest first. */
+  idTokens: string[];
+  /** Successful refreshes so far. */
+  refreshCount: number;
+  /** Why the grant stopped working, or null while it works. */
+  revoked: null | 'reuse' | 'revoke' | 'manual';
+}
+
+/** A running fake issuer. */
+export interface FakeIssuer {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). Use it as the issuer. */
+  readonly url: string;
+  readonly port: number;
+  /** Close the server and every open socket; pending delayed answers are dropped. */
+  stop(): Promise<void>;
+  /** Every request so far, oldest first. */
+  readonly requests: FakeRequest[];
+  /** How many requests hit `path` (exact, no query). */
+  count(path: string): number;
+  /** Approve a pending device code, as the person at `/codex/device` would. Throws if unknown. */
+  approveDevice(userCode: string): void;
+  /** Deny a pending device code; its next poll answers `access_denied`. Throws if unknown. */
+  denyDevice(userCode: string): void;
+  /** Change the account for tokens minted from now on (sign-ins and refreshes). */
+  setAccount(account: Partial<FakeAccount>): void;
+  /** Choose what `/oauth/authorize` answers to a valid request. Default `'approve'`. */
+  setAuthorizeOutcome(outcome: AuthorizeOutcome): void;
+  /** Queue a fault for the next matching request(s). */
+  inject(fault: Fault): void;
+  /** Drop every queued fault. */
+  clearFaults(): void;
+  /** Introspection: every refresh token (by token) and every grant, for assertions. */
+  readonly issued: {
+    readonly refreshTokens: ReadonlyMap<string, IssuedRefreshToken>;
+    readonly grants: readonly IssuedGrant[];
+  };
+  /** True while `token` (access, id or refresh) belongs to a grant that is not revoked. */
+  isLive(token: string): boolean;
+  /** Revoke the grant of this refresh token; its next refresh answers `refresh_token_invalidated`. */
+  revokeGrantOf(refreshToken: string): void;
+  /** Expire this refresh token; its next use answers `refresh_token_expired`. */
+  expireRefreshToken(refreshToken: string): void;
+  /**
+   * Be the browser: GET an authorize URL of this issuer and return the `Location` it redirects to
+   * (the callback URL with `code` and `state`, or with `error`), without following it. Rejects
+   * when the issuer does not redirect (the error carries the status and the page text).
+   */
+  authorize(url: string): Promise<string>;
+}
