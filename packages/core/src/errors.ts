@@ -54,6 +54,10 @@ export const ErrorCodes = {
   STORE_WRITE_FAILED: 'CODEX_OAUTH_STORE_WRITE_FAILED',
   /** A compare-and-swap save lost: someone else changed the stored tokens first. */
   STORE_CONFLICT: 'CODEX_OAUTH_STORE_CONFLICT',
+  /** The store's lock is held by another process and the caller asked not to wait. */
+  LOCK_BUSY: 'CODEX_OAUTH_LOCK_BUSY',
+  /** The store's lock stayed held longer than the caller was willing to wait. */
+  LOCK_TIMEOUT: 'CODEX_OAUTH_LOCK_TIMEOUT',
   /** `CODEX_HOME` is set but does not name an existing directory. */
   CODEX_HOME_INVALID: 'CODEX_OAUTH_CODEX_HOME_INVALID',
   /** The CA bundle named by CODEX_CA_CERTIFICATE or SSL_CERT_FILE is missing, unreadable or empty. */
@@ -135,6 +139,7 @@ export class CodexOAuthError extends Error {
    * ordinary prototype checks for subclasses.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about.
     if (this === CodexOAuthError) {
       return (
         typeof value === 'object' &&
@@ -142,6 +147,7 @@ export class CodexOAuthError extends Error {
         (value as Record<symbol, unknown>)[CODEX_OAUTH_ERROR_BRAND] === true
       );
     }
+    // biome-ignore lint/complexity/noThisInStatic: subclasses keep ordinary prototype checks.
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 

@@ -1,0 +1,137 @@
+import type { Server } from 'node:http';
+import { connect } from 'node:net';
+import { CodexOAuthError, ErrorCodes } from './errors.js';
+import { cancelledError } from './loopback-outcomes.js';
+import { describePortOwner } from './port-owner.js';
+
+/** Options for {@link bindLoopback}. */
+export interface BindLoopbackOptions {
+  /** Port to try first (0 = ephemeral). */
+  port: number;
+  /** Port to try when `port` stays busy; `null` for none. */
+  fallbackPort: number | null;
+  signal?: AbortSignal;
+  /** Bind attempts per port (Codex: 10). */
+  attempts?: number;
+  /** Pause between attempts (Codex: 200 ms). */
+  retryDelayMs?: number;
+}
+
+/** The loopback interface, and nothing else: the callback must not be reachable from the LAN. */
+export const LOOPBACK_HOST = '127.0.0.1';
+const CANCEL_TIMEOUT_MS = 2000;
+
+/**
+ * Makes `server` listen on 127.0.0.1 as Codex does: try `port`; if it is in use, send
+ * `GET /cancel` to it once (an earlier sign-in of ours or of Codex then shuts down), retry every
+ * `retryDelayMs` for `attempts` tries, then try `fallbackPort` the same way (no `/cancel` there).
+ * Resolves with the bound port. Both busy is `CODEX_OAUTH_PORT_IN_USE`, naming the owners when
+ * they can be found; an abort is `CODEX_OAUTH_LOGIN_CANCELLED`.
+ */
+export async function bindLoopback(server: Server, opts: BindLoopbackOptions): Promise<number> {
+  const attempts = opts.attempts ?? 10;
+  const delayMs = opts.retryDelayMs ?? 200;
+  const ports = opts.fallbackPort === null ? [opts.port] : [opts.port, opts.fallbackPort];
+  let cancel: (() => void) | undefined;
+  try {
+    for (const [index, port] of ports.entries()) {
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        throwIfAborted(opts.signal);
+        try {
+          await listen(server, port);
+          const address = server.address();
+          return typeof address === 'object' && address !== null ? address.port : port;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw bindError(port, err);
+        }
+        if (index === 0 && attempt === 0 && port !== 0) cancel = requestCancel(port);
+        if (attempt < attempts - 1) await delay(delayMs, opts.signal);
+      }
+    }
+  } finally {
+    cancel?.();
+  }
+  const owners = await Promise.all(
+    ports.map(async (p) => `${p}: ${(await describePortOwner(p)) ?? 'unknown process'}`),
+  );
+  throw new CodexOAuthError(
+    ErrorCodes.PORT_IN_USE,
+    `Cannot start the sign-in callback server: ${ports.map((p) => `127.0.0.1:${p}`).join(' and ')} ` +
+      `${ports.length > 1 ? 'are' : 'is'} in use (${owners.join('; ')}). ` +
+      'Finish or stop the other sign-in (or the program holding the port) and try again, ' +
+      'or use the device flow.',
+  );
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host: LOOPBACK_HOST, port, exclusive: true });
+  });
+}
+
+/**
+ * Sends `GET /cancel` over a raw socket, as Codex does, and returns a function that drops the
+ * socket. Failures are ignored: the holder may be anything, and the retries decide.
+ */
+function requestCancel(port: number): () => void {
+  const socket = connect({ host: LOOPBACK_HOST, port });
+  socket.setTimeout(CANCEL_TIMEOUT_MS, () => socket.destroy());
+  socket.on('error', () => {});
+  socket.on('data', () => {});
+  socket.on('connect', () => {
+    socket.end(
+      `GET /cancel HTTP/1.1\r\nHost: ${LOOPBACK_HOST}:${port}\r\nConnection: close\r\n\r\n`,
+    );
+  });
+  return () => socket.destroy();
+}
+
+function bindError(port: number, cause: unknown): CodexOAuthError {
+  const code = (cause as NodeJS.ErrnoException).code ?? 'unknown error';
+  if (code === 'EACCES') {
+    return new CodexOAuthError(
+      ErrorCodes.INVALID_OPTION,
+      `Not allowed to listen on 127.0.0.1:${port} (EACCES). Use a port above 1023.`,
+      { cause },
+    );
+  }
+  return new CodexOAuthError(
+    ErrorCodes.PORT_IN_USE,
+    `Cannot listen on 127.0.0.1:${port} (${code}). Check that the loopback interface is up.`,
+    { cause },
+  );
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw cancelledError(signal.reason);
+  }
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      try {
+        throwIfAborted(signal);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

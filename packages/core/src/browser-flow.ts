@@ -1,0 +1,147 @@
+import { inspect } from 'node:util';
+import type { TokenSet } from './auth-record.js';
+import { buildAuthorizeUrl } from './authorize-url.js';
+import { loginCancelledError } from './device-flow.js';
+import { CodexOAuthError } from './errors.js';
+import { emit, type OnEvent } from './events.js';
+import type { FetchLike } from './http.js';
+import { startLoopbackServer } from './loopback-server.js';
+import { generatePkce, generateState } from './pkce.js';
+import { isOidcProvider, type Provider } from './provider.js';
+import type { OidcProfile } from './provider-oidc.js';
+import { exchangeAuthorizationCode } from './token-exchange.js';
+
+/** Options of {@link startBrowserLogin}. */
+export interface BrowserLoginOptions {
+  provider: Provider;
+  fetch: FetchLike;
+  /** Loopback port (default 1455; 0 picks a free one). */
+  port?: number;
+  /** Used when `port` is busy (default 1457). */
+  fallbackPort?: number;
+  /** Host written into `redirect_uri`: `127.0.0.1` (default) or `localhost`. */
+  redirectHost?: '127.0.0.1' | 'localhost';
+  /** Restricts the sign-in to these workspace(s) (OpenAI only). */
+  allowedWorkspaceId?: string | string[];
+  /** Aborting it cancels the login and frees the port. */
+  signal?: AbortSignal;
+  /** How long to wait for the callback (default: the loopback server's, 120 s). */
+  timeoutMs?: number;
+  onEvent?: OnEvent;
+}
+
+/** A browser login waiting for its callback. Holds no secret (the verifier stays in a closure). */
+export interface BrowserLogin {
+  /** Open this in a browser. */
+  readonly authorizeUrl: string;
+  readonly redirectUri: string;
+  readonly port: number;
+  /** The `state` in the URL (not a secret: it is in the URL the user sees). */
+  readonly state: string;
+  /** Settles with the tokens once the callback's code has been exchanged. */
+  readonly result: Promise<TokenSet>;
+  /** Frees the port and ends the wait: `result` rejects with `CODEX_OAUTH_LOGIN_CANCELLED`. */
+  cancel(): Promise<void>;
+}
+
+/**
+ * Starts a browser sign-in: PKCE + state, binds the loopback server now, builds the authorize URL
+ * (OpenAI's exact URL, or a standard OIDC one) and emits `url_ready`. The code is exchanged inside
+ * the callback request, so the browser only sees "success" once tokens exist.
+ *
+ * @example
+ * ```ts
+ * const login = await startBrowserLogin({ provider: openaiProfile(), fetch });
+ * await open(login.authorizeUrl);
+ * const tokens = await login.result;
+ * ```
+ */
+export async function startBrowserLogin(options: BrowserLoginOptions): Promise<BrowserLogin> {
+  const { provider, fetch, onEvent } = options;
+  if (options.signal?.aborted) throw loginCancelledError(options.signal.reason);
+  const pkce = await generatePkce();
+  const state = generateState();
+  let redirectUri = '';
+  const server = await startLoopbackServer<TokenSet>({
+    ...(options.port !== undefined && { port: options.port }),
+    ...(options.fallbackPort !== undefined && { fallbackPort: options.fallbackPort }),
+    ...(options.redirectHost && { redirectHost: options.redirectHost }),
+    ...(options.signal && { signal: options.signal }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(onEvent && { onEvent }),
+    expectedState: state,
+    // The server emits `callback_received` and `exchanging` itself.
+    handleCode: (code, context) =>
+      exchangeAuthorizationCode({
+        fetch,
+        provider,
+        code,
+        redirectUri,
+        codeVerifier: pkce.verifier,
+        signal: context.signal,
+      }),
+  });
+  redirectUri = server.redirectUri;
+  const authorizeUrl = isOidcProvider(provider)
+    ? oidcAuthorizeUrl(provider, redirectUri, pkce.challenge, state)
+    : buildAuthorizeUrl({
+        profile: provider,
+        redirectUri,
+        codeChallenge: pkce.challenge,
+        state,
+        ...(options.allowedWorkspaceId !== undefined && {
+          allowedWorkspaceId: options.allowedWorkspaceId,
+        }),
+      });
+  emit(onEvent, { type: 'url_ready', url: authorizeUrl });
+  emit(onEvent, { type: 'waiting', flow: 'browser_code' });
+  const result = server.result.catch((error: unknown) => {
+    if (error instanceof CodexOAuthError) {
+      emit(onEvent, { type: 'failed', code: error.code, message: error.message });
+    }
+    throw error;
+  });
+  const settled = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  const login: BrowserLogin = {
+    authorizeUrl,
+    redirectUri,
+    port: server.port,
+    state,
+    result,
+    async cancel() {
+      await server.close(loginCancelledError());
+      await settled;
+    },
+  };
+  // `inspect` would print the settled `result`, tokens included: show the public fields only.
+  Object.defineProperty(login, inspect.custom, {
+    value: () => `BrowserLogin ${inspect({ authorizeUrl, redirectUri, port: server.port, state })}`,
+  });
+  return Object.freeze(login);
+}
+
+/**
+ * A standard authorization-code + PKCE URL. `prompt=consent` accompanies `offline_access`
+ * because OIDC Core §11 makes issuers drop that scope (and the refresh token) without it.
+ */
+export function oidcAuthorizeUrl(
+  provider: OidcProfile,
+  redirectUri: string,
+  codeChallenge: string,
+  state: string,
+): string {
+  const url = new URL(provider.endpoints.authorize);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', provider.clientId);
+  url.searchParams.set('redirect_uri', redirectUri);
+  url.searchParams.set('code_challenge', codeChallenge);
+  url.searchParams.set('code_challenge_method', 'S256');
+  url.searchParams.set('state', state);
+  url.searchParams.set('scope', provider.scope);
+  if (provider.scope.split(' ').includes('offline_access'))
+    url.searchParams.set('prompt', 'consent');
+  return url.href;
+}
