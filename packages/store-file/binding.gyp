@@ -1,0 +1,13 @@
+{
+  "targets": [
+    {
+      "target_name": "codex_oauth_flock",
+      "sources": ["native/flock.c"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "conditions": [
+        ["OS=='win'", { "sources!": ["native/flock.c"] }]
+      ]
+    }
+  ]
+}

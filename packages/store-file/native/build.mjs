@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Builds the flock addon (build/Release/codex_oauth_flock.node) when the package is installed.
+//
+// It must work offline on a fresh clone: nodejs.org may be unreachable, so node-gyp is pointed at
+// the headers that ship with this Node (`<prefix>/include/node`) instead of downloading them. A
+// failed build never fails the install: the package then falls back to a portable lock file and
+// says so through `lockBackend()`. Set CODEX_OAUTH_SKIP_NATIVE=1 to skip the build on purpose.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (message) => process.stderr.write(`@codex-oauth/store-file: ${message}\n`);
+
+if (process.platform === 'win32') {
+  log('Windows has no flock(2); the portable lock file will be used.');
+  process.exit(0);
+}
+if (process.env.CODEX_OAUTH_SKIP_NATIVE === '1') {
+  log(
+    'CODEX_OAUTH_SKIP_NATIVE=1: not building the flock addon; the portable lock file will be used.',
+  );
+  process.exit(0);
+}
+
+/** The node-gyp to run: the package manager's own, then whatever is on PATH, then npm's copy. */
+function findNodeGyp() {
+  const fromManager = process.env.npm_config_node_gyp;
+  if (fromManager && existsSync(fromManager)) {
+    return fromManager.endsWith('.js') ? [process.execPath, fromManager] : [fromManager];
+  }
+  const probe = spawnSync('node-gyp', ['--version'], { stdio: 'ignore' });
+  if (probe.status === 0) return ['node-gyp'];
+  const prefix = dirname(dirname(process.execPath));
+  for (const candidate of [
+    join(prefix, 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+    join(prefix, 'lib/node_modules/pnpm/dist/node_modules/node-gyp/bin/node-gyp.js'),
+  ]) {
+    if (existsSync(candidate)) return [process.execPath, candidate];
+  }
+  return undefined;
+}
+
+/** `--nodedir` pointing at the local headers, unless the user already chose a nodedir. */
+function nodedirArgs() {
+  if (process.env.npm_config_nodedir) return [`--nodedir=${process.env.npm_config_nodedir}`];
+  const prefix = dirname(dirname(process.execPath));
+  if (existsSync(join(prefix, 'include/node/node_api.h'))) return [`--nodedir=${prefix}`];
+  return [];
+}
+
+const nodeGyp = findNodeGyp();
+if (!nodeGyp) {
+  log('node-gyp not found; the flock addon was not built and the portable lock file will be used.');
+  process.exit(0);
+}
+const [command, ...prefixArgs] = nodeGyp;
+const args = [...prefixArgs, 'rebuild', '--release', ...nodedirArgs()];
+const result = spawnSync(command, args, {
+  cwd: packageDir,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  // A node-gyp that tries to download headers with no network must not hang the install.
+  timeout: 300_000,
+});
+if (result.status !== 0) {
+  log(
+    `building the flock addon failed (${result.error?.message ?? `exit ${result.status}`}); ` +
+      'the portable lock file will be used. Install python3, make and a C compiler, then run ' +
+      '`pnpm rebuild @codex-oauth/store-file` (or `node native/build.mjs`) to get kernel locks.',
+  );
+}
+process.exit(0);

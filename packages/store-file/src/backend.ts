@@ -1,0 +1,88 @@
+import { createRequire } from 'node:module';
+
+/** The two ways a lock can be taken. */
+export type LockBackendKind = 'flock' | 'lockfile';
+
+/** What {@link lockBackend} reports: the backend in use and, for the fallback, why. */
+export interface LockBackendInfo {
+  /** `flock`: kernel locks shared with the Codex CLI. `lockfile`: the portable fallback. */
+  kind: LockBackendKind;
+  /** Why flock is not used; set only when `kind` is `lockfile`. Meant for `status().warnings`. */
+  reason?: string;
+}
+
+/** The native surface of `native/flock.c`. */
+export interface FlockBinding {
+  /** flock(fd, LOCK_EX|LOCK_NB) (or LOCK_SH): true when taken, false when held elsewhere. */
+  tryLock(fd: number, exclusive: boolean): boolean;
+  /** flock(fd, LOCK_UN). */
+  unlock(fd: number): void;
+}
+
+/**
+ * The environment variable that forces the portable lock file even where flock works, so the
+ * fallback can be tested (and used on file systems where flock is not shared, like some NFS).
+ */
+export const LOCK_BACKEND_ENV = 'CODEX_OAUTH_LOCK_BACKEND';
+
+// Relative to this module, which is `src/*.ts` under vitest and `dist/index.js` once built: both
+// sit one level below the package root, beside `build/`.
+const ADDON_URL = new URL('../build/Release/codex_oauth_flock.node', import.meta.url);
+
+let loaded: { binding: FlockBinding } | { error: string } | undefined;
+
+/** Loads the addon once; remembers the failure so every call reports the same reason. */
+function loadBinding(): { binding: FlockBinding } | { error: string } {
+  if (loaded) return loaded;
+  try {
+    const binding = createRequire(import.meta.url)(ADDON_URL.pathname) as FlockBinding;
+    loaded = { binding };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    loaded = {
+      error:
+        `the flock addon could not be loaded (${message}); build it with python3, make and a C ` +
+        'compiler installed: `pnpm rebuild @codex-oauth/store-file` (pnpm 10 runs the build ' +
+        'only when the package is listed in `pnpm.onlyBuiltDependencies`) or `npm rebuild`',
+    };
+  }
+  return loaded;
+}
+
+/** The backend to use now, with the addon when it is flock. Reads the environment on every call. */
+export function selectBackend():
+  | { kind: 'flock'; binding: FlockBinding }
+  | { kind: 'lockfile'; reason: string } {
+  const forced = process.env[LOCK_BACKEND_ENV];
+  if (forced === 'lockfile') {
+    return {
+      kind: 'lockfile',
+      reason: `${LOCK_BACKEND_ENV}=lockfile asks for the portable lock file`,
+    };
+  }
+  if (process.platform === 'win32') {
+    return {
+      kind: 'lockfile',
+      reason: 'Windows has no flock(2): locks do not exclude a Codex CLI running at the same time',
+    };
+  }
+  const result = loadBinding();
+  if ('binding' in result) return { kind: 'flock', binding: result.binding };
+  return { kind: 'lockfile', reason: `${result.error}; locks do not exclude a Codex CLI` };
+}
+
+/**
+ * Which lock backend {@link acquireLock} uses, and why it is not flock when it is not.
+ *
+ * @example
+ * ```ts
+ * const backend = lockBackend();
+ * if (backend.kind !== 'flock') warnings.push(backend.reason);
+ * ```
+ */
+export function lockBackend(): LockBackendInfo {
+  const backend = selectBackend();
+  return backend.kind === 'flock'
+    ? { kind: 'flock' }
+    : { kind: 'lockfile', reason: backend.reason };
+}

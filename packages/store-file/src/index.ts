@@ -1,0 +1,25 @@
+export { acquireLock, type LockOptions, withLock } from './acquire-lock.js';
+export * from './atomic-write.js';
+export * from './auth-json.js';
+export * from './auth-serialize.js';
+export {
+  LOCK_BACKEND_ENV,
+  type LockBackendInfo,
+  type LockBackendKind,
+  lockBackend,
+} from './backend.js';
+export * from './codex-config.js';
+export * from './codex-home.js';
+export type { FileLock } from './file-lock.js';
+export * from './file-store.js';
+export {
+  busyError,
+  CODEX_OAUTH_ERROR_BRAND,
+  LockError,
+  type LockErrorCode,
+  LockErrorCodes,
+  timeoutError,
+} from './lock-error.js';
+export { DEFAULT_STALE_MS, type LockOwner, ownerFilePath } from './lockfile-lock.js';
+export type { WaitOptions } from './poll.js';
+export { moveFileAside, readStoredAuth, type StoredAuth } from './store-read.js';
