@@ -18,3 +18,4 @@ export * from './refresh.js';
 export * from './revoke.js';
 export * from './browser-flow.js';
 export * from './device-login.js';
+export * from './session/index.js';

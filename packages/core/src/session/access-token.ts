@@ -1,0 +1,71 @@
+import { CodexOAuthError, ErrorCodes } from '../errors.js';
+import { resolveContext } from './context.js';
+import { type RefreshSessionOptions, type SessionOptions, throwIfAborted } from './options.js';
+import { refreshIfDue } from './refresh-coordinator.js';
+import { recordFacts, type Status, statusOf } from './results.js';
+
+/**
+ * Refreshes the stored session and returns the new {@link Status}. Without `force` it refreshes
+ * only when due (and a caller that finds another process already refreshed adopts that); with
+ * `force: true` it always sends one (`refresh_reason: forced`). Runs under the refresh
+ * coordinator: single-flight in this process, under the store's lock across processes.
+ * Nothing stored is `CODEX_OAUTH_NOT_SIGNED_IN`; a rejected refresh `CODEX_OAUTH_REFRESH_REJECTED`.
+ */
+export async function refresh(options: RefreshSessionOptions = {}): Promise<Status> {
+  throwIfAborted(options.signal);
+  const ctx = await resolveContext(options);
+  const { record } = await refreshIfDue({
+    store: ctx.store,
+    provider: ctx.provider,
+    fetch: ctx.fetch,
+    force: options.force === true,
+    signal: options.signal,
+    onEvent: options.onEvent,
+  });
+  return statusOf(record, ctx.store, ctx.warnings);
+}
+
+/** What {@link getAccessToken} returns. */
+export interface AccessToken {
+  /** A bearer token valid for at least five more minutes. Secret. */
+  accessToken: string;
+  /** `chatgpt_account_id`, for the `ChatGPT-Account-ID` header. */
+  accountId: string | null;
+}
+
+/**
+ * A fresh access token for the stored ChatGPT session, refreshing first when due (under the
+ * coordinator, so 16 concurrent callers cause one refresh). Nothing stored, or an API key only,
+ * is `CODEX_OAUTH_NOT_SIGNED_IN`.
+ *
+ * @example
+ * ```ts
+ * const { accessToken, accountId } = await getAccessToken();
+ * ```
+ */
+export async function getAccessToken(options: SessionOptions = {}): Promise<AccessToken> {
+  throwIfAborted(options.signal);
+  const ctx = await resolveContext(options);
+  let record = await ctx.store.load();
+  if (record === null || record.authMode !== 'chatgpt' || record.tokens === null) {
+    throw new CodexOAuthError(
+      ErrorCodes.NOT_SIGNED_IN,
+      record === null
+        ? 'Nothing is stored: sign in first (codex-oauth login).'
+        : 'The stored credentials are an API key, not a ChatGPT sign-in: sign in with ChatGPT first.',
+    );
+  }
+  if (statusOf(record, ctx.store, []).needsRefresh) {
+    record = (
+      await refreshIfDue({
+        store: ctx.store,
+        provider: ctx.provider,
+        fetch: ctx.fetch,
+        signal: options.signal,
+        onEvent: options.onEvent,
+      })
+    ).record;
+  }
+  const tokens = record.tokens as NonNullable<typeof record.tokens>;
+  return { accessToken: tokens.accessToken, accountId: recordFacts(record).accountId };
+}

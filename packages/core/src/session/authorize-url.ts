@@ -1,0 +1,42 @@
+import { buildAuthorizeUrl } from '../authorize-url.js';
+import { oidcAuthorizeUrl } from '../browser-flow.js';
+import { DEFAULT_CALLBACK_PORT } from '../loopback-server.js';
+import { generatePkce, generateState } from '../pkce.js';
+import { isOidcProvider } from '../provider.js';
+import { resolveContext } from './context.js';
+import { allowedWorkspaces, assertChatgptLoginAllowed } from './flow-choice.js';
+import { type LoginOptions, throwIfAborted } from './options.js';
+
+/**
+ * The authorize URL a browser sign-in would open, **without binding any port** (the seed bound
+ * 1455 here and never released it). The URL carries a fresh PKCE challenge and state whose
+ * verifier is discarded, and `redirect_uri` names `port` (default 1455) on 127.0.0.1: it is for
+ * showing and checking (`codex-oauth authorize-url`, doctor), not for completing a sign-in; use
+ * {@link beginLogin} for that. No network request and no detection gate: nothing starts.
+ *
+ * @example
+ * ```ts
+ * console.log(await authorizeUrl({ allowedWorkspaceId: 'ws_123' }));
+ * ```
+ */
+export async function authorizeUrl(options: LoginOptions = {}): Promise<string> {
+  throwIfAborted(options.signal);
+  const ctx = await resolveContext(options);
+  assertChatgptLoginAllowed(ctx.config);
+  const allowed = allowedWorkspaces(options.allowedWorkspaceId, ctx.config);
+  const port = options.port && options.port > 0 ? options.port : DEFAULT_CALLBACK_PORT;
+  const redirectUri = `http://127.0.0.1:${port}/auth/callback`;
+  const { challenge } = await generatePkce();
+  const state = generateState();
+  if (isOidcProvider(ctx.provider))
+    return oidcAuthorizeUrl(ctx.provider, redirectUri, challenge, state);
+  return buildAuthorizeUrl({
+    profile: ctx.provider,
+    redirectUri,
+    codeChallenge: challenge,
+    state,
+    ...(allowed !== null && {
+      allowedWorkspaceId: allowed.length === 1 ? (allowed[0] as string) : allowed,
+    }),
+  });
+}

@@ -1,0 +1,100 @@
+import { type AuthRecord, recordFromTokens, type TokenSet } from '../auth-record.js';
+import { ErrorCodes, isCodexOAuthError } from '../errors.js';
+import { emit, type OnEvent } from '../events.js';
+import { revokeToken } from '../revoke.js';
+import type { SessionContext } from './context.js';
+import { assertWorkspace } from './flow-choice.js';
+import type { FlowUsed } from './options.js';
+import { type LoginResult, loginResult, recordFacts } from './results.js';
+
+/** Bound for best-effort revocations during sign-in and logout. */
+export const REVOKE_TIMEOUT_MS = 5_000;
+
+/** What {@link finishLogin} needs. */
+export interface FinishLoginOptions {
+  ctx: SessionContext;
+  tokens: TokenSet;
+  flowUsed: FlowUsed;
+  allowed: string[] | null;
+  forceNew: boolean;
+  warnings: string[];
+  onEvent?: OnEvent | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The end of every sign-in: build the record, check the workspace **before** saving (a mismatch
+ * is `CODEX_OAUTH_WORKSPACE_MISMATCH`, nothing is stored and the new grant is revoked), save,
+ * emit `persisted`, and for `forceNew` revoke the tokens that were replaced — after the new
+ * sign-in succeeded, so a failed sign-in never leaves the user signed out.
+ */
+export async function finishLogin(options: FinishLoginOptions): Promise<LoginResult> {
+  const { ctx, tokens, warnings } = options;
+  const record = recordFromTokens(tokens);
+  try {
+    assertWorkspace(recordFacts(record).accountId, options.allowed);
+  } catch (error) {
+    await revokeQuietly(ctx, tokens.refreshToken, options.signal);
+    emit(options.onEvent, {
+      type: 'failed',
+      code: ErrorCodes.WORKSPACE_MISMATCH,
+      message: (error as Error).message,
+    });
+    throw error;
+  }
+  const replaced = options.forceNew ? await loadReplaced(ctx, warnings) : null;
+  await ctx.store.save(record);
+  const kind = ctx.store.kind;
+  emit(options.onEvent, {
+    type: 'persisted',
+    storage: kind === 'file' || kind === 'memory' ? kind : 'custom',
+  });
+  const old = replaced?.tokens?.refreshToken;
+  if (old && old !== tokens.refreshToken) {
+    const outcome = await revokeQuietly(ctx, old, options.signal);
+    if (outcome !== null) warnings.push(`The replaced session could not be revoked (${outcome}).`);
+  }
+  return loginResult(record, ctx.store, options.flowUsed, warnings);
+}
+
+/**
+ * The record a forced sign-in replaces. A file we cannot parse is moved aside first (SPEC §6:
+ * `login --force` keeps the evidence), since the save would otherwise refuse to overwrite it.
+ */
+async function loadReplaced(ctx: SessionContext, warnings: string[]): Promise<AuthRecord | null> {
+  try {
+    return await ctx.store.load();
+  } catch (error) {
+    const moveAside = (ctx.store as { moveAside?: () => Promise<string | null> }).moveAside;
+    if (!isCodexOAuthError(error, ErrorCodes.STORE_CORRUPT) || !moveAside) throw error;
+    const moved = await moveAside.call(ctx.store);
+    if (moved) warnings.push(`The unreadable credentials file was moved to ${moved}.`);
+    return null;
+  }
+}
+
+/**
+ * Revokes a refresh token, bounded and best effort. Returns `null` when revoked, else a short
+ * reason (never the token) for a warning.
+ */
+export async function revokeQuietly(
+  ctx: SessionContext,
+  token: string,
+  signal?: AbortSignal,
+  timeoutMs = REVOKE_TIMEOUT_MS,
+): Promise<string | null> {
+  try {
+    const result = await revokeToken({
+      fetch: ctx.fetch,
+      provider: ctx.provider,
+      token,
+      signal,
+      timeoutMs,
+    });
+    return result.revoked
+      ? null
+      : `the issuer answered ${result.status}${result.error ? ` ${result.error}` : ''}`;
+  } catch (error) {
+    return isCodexOAuthError(error) ? error.code : 'network error';
+  }
+}

@@ -1,0 +1,95 @@
+import type { EnvironmentInfo } from '@codex-oauth/env-detect';
+import { CodexOAuthError, ErrorCodes } from '../errors.js';
+import { type Flow, type FlowUsed, normalizeFlow } from './options.js';
+import type { SignInConfig } from './resolve-store.js';
+
+/** The flow a sign-in starts with, and the one that may join it later. */
+export interface FlowChoice {
+  readonly flow: FlowUsed;
+  /** `device_code` when the environment has a fallback (WSL) and `flow` was `auto`. */
+  readonly fallback: FlowUsed | null;
+}
+
+/**
+ * Picks the flow (SPEC §3, §8). `auto` follows the environment's `preferredFlow`; where that is
+ * `none` (CI, no TTY, `TERM=dumb`, `interactive: false`) it throws
+ * `CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE` with the detector's reason, before anything binds
+ * or sends. An explicit flow always proceeds (the caller vouches for a person being there), and
+ * `interactive: true` makes detection interactive. The WSL race only applies to `auto`: an
+ * explicit `browser` means the caller wants that flow alone.
+ *
+ * @example
+ * ```ts
+ * chooseFlow('auto', detectEnvironment()); // { flow: 'browser_code', fallback: null } on a desktop
+ * ```
+ */
+export function chooseFlow(
+  requested: Flow | undefined,
+  environment: () => EnvironmentInfo,
+): FlowChoice {
+  const flow = normalizeFlow(requested);
+  if (flow !== 'auto') return { flow, fallback: null };
+  const info = environment();
+  if (info.preferredFlow === 'none') {
+    throw new CodexOAuthError(
+      ErrorCodes.INTERACTIVE_LOGIN_UNAVAILABLE,
+      `No one can answer a sign-in here: ${info.reasons[0] ?? 'not interactive'}. ` +
+        "Sign in elsewhere and copy auth.json, pass flow: 'device' explicitly, or pass interactive: true.",
+    );
+  }
+  const fallback =
+    info.fallbackFlow === 'none' || info.fallbackFlow === info.preferredFlow
+      ? null
+      : info.fallbackFlow;
+  return { flow: info.preferredFlow, fallback };
+}
+
+/**
+ * Applies Codex's `forced_login_method`: `"api"` forbids every ChatGPT sign-in, so it throws
+ * `CODEX_OAUTH_LOGIN_METHOD_FORBIDDEN` before any network.
+ */
+export function assertChatgptLoginAllowed(config: SignInConfig): void {
+  if (config.forcedLoginMethod === 'api') {
+    throw new CodexOAuthError(
+      ErrorCodes.LOGIN_METHOD_FORBIDDEN,
+      'config.toml sets forced_login_method = "api": Codex only accepts an API key here, so a ' +
+        'ChatGPT sign-in is refused. Remove that setting or sign in with an API key.',
+    );
+  }
+}
+
+/**
+ * The workspaces a sign-in may end in: the `allowedWorkspaceId` option, else Codex's
+ * `forced_chatgpt_workspace_id`; `null` when unrestricted. When both are set, the option must
+ * lie inside the config's list (a caller cannot widen what the admin forced).
+ */
+export function allowedWorkspaces(
+  option: string | string[] | undefined,
+  config: SignInConfig,
+): string[] | null {
+  const fromOption = option === undefined ? null : ([] as string[]).concat(option).filter(Boolean);
+  const forced = config.forcedWorkspaceIds;
+  if (fromOption === null || fromOption.length === 0) return forced;
+  if (forced === null) return fromOption;
+  const both = fromOption.filter((id) => forced.includes(id));
+  if (both.length === 0) {
+    throw new CodexOAuthError(
+      ErrorCodes.INVALID_OPTION,
+      'allowedWorkspaceId is outside the workspaces config.toml forces (forced_chatgpt_workspace_id). ' +
+        'Use one of those workspaces or change the config.',
+    );
+  }
+  return both;
+}
+
+/**
+ * Throws `CODEX_OAUTH_WORKSPACE_MISMATCH` when `accountId` is not one of `allowed`.
+ */
+export function assertWorkspace(accountId: string | null, allowed: string[] | null): void {
+  if (allowed === null || (accountId !== null && allowed.includes(accountId))) return;
+  throw new CodexOAuthError(
+    ErrorCodes.WORKSPACE_MISMATCH,
+    `The account signed in to workspace ${accountId ?? '(none)'}, but only ${allowed.join(', ')} ` +
+      'is allowed here. Sign in again and pick the allowed workspace.',
+  );
+}

@@ -1,0 +1,33 @@
+export { type AccessToken, getAccessToken, refresh } from './access-token.js';
+export { authorizeUrl } from './authorize-url.js';
+export { login } from './login.js';
+export { logout } from './logout.js';
+export { openInBrowser } from './open-in-browser.js';
+export {
+  BROWSER_TIMEOUT_MS,
+  DEVICE_TIMEOUT_MS,
+  FALLBACK_GRACE_MS,
+  type Flow,
+  type FlowUsed,
+  type LoginOptions,
+  type LogoutOptions,
+  type RefreshSessionOptions,
+  type SessionOptions,
+  type Storage,
+  type StorageUsed,
+} from './options.js';
+export {
+  awaitLogin,
+  beginLogin,
+  cancelLogin,
+  type PendingBrowserLogin,
+  type PendingDeviceLogin,
+  type PendingLogin,
+} from './pending-login.js';
+export {
+  type CoordinatedRefresh,
+  type CoordinatedRefreshOptions,
+  refreshIfDue,
+} from './refresh-coordinator.js';
+export type { LoginResult, Status } from './results.js';
+export { status } from './status.js';

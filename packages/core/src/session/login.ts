@@ -1,0 +1,105 @@
+import type { AuthRecord } from '../auth-record.js';
+import { isRefreshDue } from '../claims.js';
+import { ErrorCodes, isCodexOAuthError } from '../errors.js';
+import { resolveContext, type SessionContext } from './context.js';
+import { allowedWorkspaces, assertChatgptLoginAllowed, assertWorkspace } from './flow-choice.js';
+import { openInBrowser } from './open-in-browser.js';
+import { type LoginOptions, throwIfAborted } from './options.js';
+import { awaitLogin, beginWithContext } from './pending-login.js';
+import { refreshIfDue } from './refresh-coordinator.js';
+import { type LoginResult, loginResult, recordFacts } from './results.js';
+
+/**
+ * Ensures a usable session (SPEC §3). A stored session is returned as `flowUsed: 'stored'`,
+ * refreshed first when due (under the refresh coordinator). Otherwise, or with `forceNew`, a flow
+ * runs: the browser is opened (`openBrowser` option, else the OS opener; failure is a warning),
+ * and on WSL with `flow: 'auto'` the device flow joins after `fallbackGraceMs`.
+ *
+ * A stored session outside the allowed workspace, or an API key when `forced_login_method` is
+ * `"chatgpt"`, is not usable: a new sign-in replaces it (with a warning). A refresh the issuer
+ * rejects also leads to a new sign-in; where none can start, that rejection is what is thrown.
+ *
+ * @example
+ * ```ts
+ * const session = await login({ onEvent: (e) => e.type === 'url_ready' && console.log(e.url) });
+ * console.log(session.email, session.planType);
+ * ```
+ */
+export async function login(options: LoginOptions = {}): Promise<LoginResult> {
+  throwIfAborted(options.signal);
+  const ctx = await resolveContext(options);
+  const warnings: string[] = [];
+  let refreshError: unknown;
+  if (!options.forceNew) {
+    const outcome = await useStored(ctx, options, warnings);
+    if ('result' in outcome) return outcome.result;
+    refreshError = outcome.refreshError;
+  }
+  let pending: Awaited<ReturnType<typeof beginWithContext>>;
+  try {
+    pending = await beginWithContext(ctx, options);
+  } catch (error) {
+    if (
+      refreshError !== undefined &&
+      isCodexOAuthError(error, ErrorCodes.INTERACTIVE_LOGIN_UNAVAILABLE)
+    ) {
+      throw refreshError;
+    }
+    throw error;
+  }
+  pending.warnings.push(...warnings);
+  if (pending.flow === 'browser_code') await openInBrowser(pending, options);
+  return awaitLogin(pending, options.signal ? { signal: options.signal } : {});
+}
+
+type StoredOutcome = { result: LoginResult } | { refreshError?: unknown };
+
+async function useStored(
+  ctx: SessionContext,
+  options: LoginOptions,
+  warnings: string[],
+): Promise<StoredOutcome> {
+  let record: AuthRecord | null = await ctx.store.load();
+  if (record === null) return {};
+  const all = () => [...ctx.warnings, ...warnings];
+  if (record.authMode === 'apikey' || record.tokens === null) {
+    if (ctx.config.forcedLoginMethod === 'chatgpt') {
+      warnings.push(
+        'config.toml sets forced_login_method = "chatgpt": the stored API key is replaced by a ChatGPT sign-in.',
+      );
+      return {};
+    }
+    return { result: loginResult(record, ctx.store, 'stored', all()) };
+  }
+  assertChatgptLoginAllowed(ctx.config);
+  const accountId = recordFacts(record).accountId;
+  try {
+    assertWorkspace(accountId, allowedWorkspaces(options.allowedWorkspaceId, ctx.config));
+  } catch (error) {
+    if (!isCodexOAuthError(error, ErrorCodes.WORKSPACE_MISMATCH)) throw error;
+    warnings.push(
+      `The stored session is in workspace ${accountId ?? '(none)'}, which is not allowed; signing in again.`,
+    );
+    return {};
+  }
+  if (isRefreshDue(record)) {
+    try {
+      record = (
+        await refreshIfDue({
+          store: ctx.store,
+          provider: ctx.provider,
+          fetch: ctx.fetch,
+          signal: options.signal,
+          onEvent: options.onEvent,
+        })
+      ).record;
+    } catch (error) {
+      if (!isCodexOAuthError(error, ErrorCodes.REFRESH_REJECTED)) throw error;
+      warnings.push(
+        `The stored session could not be refreshed (${error.error ?? 'rejected'}); signing in again.`,
+      );
+      return { refreshError: error };
+    }
+  }
+  return { result: loginResult(record, ctx.store, 'stored', all()) };
+}

@@ -1,0 +1,238 @@
+import type { TokenSet } from '../auth-record.js';
+import { type BrowserLogin, startBrowserLogin } from '../browser-flow.js';
+import { type DeviceLogin, startDeviceLogin } from '../device-login.js';
+import { CodexOAuthError, ErrorCodes } from '../errors.js';
+import { resolveContext, type SessionContext } from './context.js';
+import { finishLogin } from './finish-login.js';
+import {
+  allowedWorkspaces,
+  assertChatgptLoginAllowed,
+  chooseFlow,
+  type FlowChoice,
+} from './flow-choice.js';
+import {
+  BROWSER_TIMEOUT_MS,
+  DEVICE_TIMEOUT_MS,
+  FALLBACK_GRACE_MS,
+  type LoginOptions,
+  type SessionOptions,
+  throwIfAborted,
+} from './options.js';
+import type { LoginResult } from './results.js';
+import { raceBrowserWithDevice } from './wsl-race.js';
+
+/** A browser sign-in whose loopback server listens. Holds no secret. */
+export interface PendingBrowserLogin {
+  readonly flow: 'browser_code';
+  readonly authorizeUrl: string;
+  readonly redirectUri: string;
+  readonly port: number;
+  /** The `state` in the URL (visible to the user, not a secret). */
+  readonly state: string;
+  readonly storage: string;
+  /** Grows when opening the browser fails or the WSL fallback starts. */
+  readonly warnings: string[];
+}
+
+/** A device sign-in whose code is on screen and whose polling runs. Holds no secret. */
+export interface PendingDeviceLogin {
+  readonly flow: 'device_code';
+  readonly verificationUrl: string;
+  readonly userCode: string;
+  readonly intervalMs: number;
+  readonly expiresAt: Date | null;
+  readonly storage: string;
+  readonly warnings: string[];
+}
+
+/** What {@link beginLogin} returns. */
+export type PendingLogin = PendingBrowserLogin | PendingDeviceLogin;
+
+/** What a pending login keeps out of sight: its context, options and running flows. */
+export interface PendingInternal {
+  ctx: SessionContext;
+  options: LoginOptions;
+  choice: FlowChoice;
+  allowed: string[] | null;
+  browser?: BrowserLogin;
+  device?: DeviceLogin;
+  cancelled: boolean;
+  awaiting?: Promise<LoginResult>;
+}
+
+// The flows (and through them the PKCE verifier, the device id and later the tokens) live here,
+// keyed by the public object, so nothing secret is reachable from the object or its inspect.
+const internals = new WeakMap<object, PendingInternal>();
+
+/**
+ * Starts a sign-in without opening a browser or waiting (SPEC §3): the browser flow binds the
+ * loopback port now, the device flow requests the user code now. It does not look at a stored
+ * session. Non-interactive + `flow: 'auto'` throws `CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE`
+ * before anything binds; `forced_login_method = "api"` throws before any network.
+ *
+ * A pending browser login that is never awaited nor cancelled frees its port when `timeoutMs`
+ * (default 120 s) runs out; call {@link cancelLogin} to free it at once.
+ *
+ * @example
+ * ```ts
+ * const pending = await beginLogin({ flow: 'device' });
+ * show(pending.verificationUrl, pending.userCode);
+ * const result = await awaitLogin(pending);
+ * ```
+ */
+export async function beginLogin(options: LoginOptions = {}): Promise<PendingLogin> {
+  throwIfAborted(options.signal);
+  const ctx = await resolveContext(options);
+  return beginWithContext(ctx, options);
+}
+
+/** {@link beginLogin} with a context already resolved (used by `login`). */
+export async function beginWithContext(
+  ctx: SessionContext,
+  options: LoginOptions,
+): Promise<PendingLogin> {
+  assertChatgptLoginAllowed(ctx.config);
+  const allowed = allowedWorkspaces(options.allowedWorkspaceId, ctx.config);
+  const choice = chooseFlow(options.flow, () => ctx.environment());
+  const internal: PendingInternal = { ctx, options, choice, allowed, cancelled: false };
+  const warnings = [...ctx.warnings];
+  let pending: PendingLogin;
+  if (choice.flow === 'browser_code') {
+    const browser = await startBrowserLogin({
+      provider: ctx.provider,
+      fetch: ctx.fetch,
+      port: options.port ?? 1455,
+      timeoutMs: options.timeoutMs ?? BROWSER_TIMEOUT_MS,
+      ...(allowed !== null && {
+        allowedWorkspaceId: allowed.length === 1 ? (allowed[0] as string) : allowed,
+      }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onEvent && { onEvent: options.onEvent }),
+    });
+    internal.browser = browser;
+    const { authorizeUrl, redirectUri, port, state } = browser;
+    pending = {
+      flow: 'browser_code',
+      authorizeUrl,
+      redirectUri,
+      port,
+      state,
+      storage: ctx.store.kind,
+      warnings,
+    };
+  } else {
+    const device = await startDevice(ctx, options);
+    internal.device = device;
+    const { verificationUrl, userCode, intervalMs, expiresAt } = device;
+    pending = {
+      flow: 'device_code',
+      verificationUrl,
+      userCode,
+      intervalMs,
+      expiresAt,
+      storage: ctx.store.kind,
+      warnings,
+    };
+  }
+  internals.set(pending, internal);
+  return pending;
+}
+
+function startDevice(ctx: SessionContext, options: LoginOptions): Promise<DeviceLogin> {
+  return startDeviceLogin({
+    provider: ctx.provider,
+    fetch: ctx.fetch,
+    timeoutMs: options.timeoutMs ?? DEVICE_TIMEOUT_MS,
+    ...(options.signal && { signal: options.signal }),
+    ...(options.onEvent && { onEvent: options.onEvent }),
+  });
+}
+
+/**
+ * Waits for the pending login to finish, checks the workspace, saves the tokens and returns the
+ * result. For a browser login begun with `flow: 'auto'` where the environment has a fallback
+ * (WSL), the device flow joins after `fallbackGraceMs` and the first to finish wins. Calling it
+ * twice returns the same promise. `signal` cancels the login and frees the port.
+ */
+export function awaitLogin(
+  pending: PendingLogin,
+  options: Pick<SessionOptions, 'signal' | 'onEvent'> = {},
+): Promise<LoginResult> {
+  const internal = internalOf(pending);
+  const signal = options.signal;
+  const onAbort = () => void cancelLogin(pending);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  internal.awaiting ??= (async () => {
+    const onEvent = options.onEvent ?? internal.options.onEvent;
+    try {
+      const { tokens, flowUsed } = await waitForTokens(internal, pending.warnings, onEvent);
+      return await finishLogin({
+        ctx: internal.ctx,
+        tokens,
+        flowUsed,
+        allowed: internal.allowed,
+        forceNew: internal.options.forceNew === true,
+        warnings: pending.warnings,
+        onEvent,
+        signal: internal.options.signal,
+      });
+    } finally {
+      // Settle only once the loopback port is free again (it serves /success first, up to 2 s).
+      await internal.browser?.cancel();
+    }
+  })();
+  if (signal) {
+    void internal.awaiting.then(
+      () => signal.removeEventListener('abort', onAbort),
+      () => signal.removeEventListener('abort', onAbort),
+    );
+  }
+  return internal.awaiting;
+}
+
+async function waitForTokens(
+  internal: PendingInternal,
+  warnings: string[],
+  onEvent: SessionOptions['onEvent'],
+): Promise<{ tokens: TokenSet; flowUsed: 'browser_code' | 'device_code' }> {
+  const { browser, device, choice } = internal;
+  if (device) return { tokens: await device.result, flowUsed: 'device_code' };
+  if (!browser) throw new Error('unreachable: a pending login has a flow');
+  if (choice.fallback !== 'device_code')
+    return { tokens: await browser.result, flowUsed: 'browser_code' };
+  return raceBrowserWithDevice({
+    browser,
+    graceMs: internal.options.fallbackGraceMs ?? FALLBACK_GRACE_MS,
+    warnings,
+    onEvent,
+    startDevice: () =>
+      startDevice(internal.ctx, { ...internal.options, ...(onEvent && { onEvent }) }),
+    onDeviceStarted: (started) => {
+      internal.device = started;
+      if (internal.cancelled) void started.cancel();
+    },
+  });
+}
+
+/**
+ * Cancels a pending login: frees the loopback port, stops device polling, and makes
+ * {@link awaitLogin} reject with `CODEX_OAUTH_LOGIN_CANCELLED`. Resolves once everything stopped.
+ */
+export async function cancelLogin(pending: PendingLogin): Promise<void> {
+  const internal = internalOf(pending);
+  internal.cancelled = true;
+  await Promise.all([internal.browser?.cancel(), internal.device?.cancel()]);
+}
+
+/** The private side of a pending login; `CODEX_OAUTH_INVALID_OPTION` for a foreign object. */
+export function internalOf(pending: PendingLogin): PendingInternal {
+  const internal = internals.get(pending);
+  if (!internal) {
+    throw new CodexOAuthError(
+      ErrorCodes.INVALID_OPTION,
+      'This is not a pending login from beginLogin().',
+    );
+  }
+  return internal;
+}

@@ -1,0 +1,21 @@
+import { resolveContext } from './context.js';
+import { type SessionOptions, throwIfAborted } from './options.js';
+import { type Status, statusOf } from './results.js';
+
+/**
+ * Reports what is stored, without any network request (SPEC §3): signed in or not, the account's
+ * claims, expiry, whether a refresh is due, where the file is, and the store's warnings. An
+ * api-key-only `auth.json` is `authenticated: true` with `authMode: 'apikey'`. A file that cannot
+ * be parsed throws `CODEX_OAUTH_STORE_CORRUPT` (it is left untouched).
+ *
+ * @example
+ * ```ts
+ * const { authenticated, email, expiresAt } = await status();
+ * ```
+ */
+export async function status(options: SessionOptions = {}): Promise<Status> {
+  throwIfAborted(options.signal);
+  const ctx = await resolveContext(options);
+  const record = await ctx.store.load();
+  return statusOf(record, ctx.store, ctx.warnings);
+}
