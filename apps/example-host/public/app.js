@@ -1,0 +1,130 @@
+// The page's only script. It renders the server's view with textContent and attributes only
+// (never innerHTML), so nothing the issuer or the server sends can become markup.
+
+const $ = (id) => document.getElementById(id);
+let view = null;
+
+async function post(path, body = {}) {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = await res.json();
+  if (!res.ok) throw new Error(answer.error ?? `HTTP ${res.status}`);
+  render(answer);
+  return answer;
+}
+
+function show(id, visible) {
+  $(id).hidden = !visible;
+}
+
+function httpLink(el, url) {
+  // Only http(s) links: a `javascript:` URL from anywhere must never become clickable.
+  if (/^https?:\/\//i.test(url)) el.href = url;
+  else el.removeAttribute('href');
+  el.textContent = url;
+}
+
+const PROGRESS = {
+  url_ready: 'Waiting for the sign-in page…',
+  user_code_ready: 'Waiting for you to enter the code…',
+  waiting: 'Waiting for you to finish signing in…',
+  callback_received: 'Signed in at the issuer; fetching tokens…',
+  exchanging: 'Fetching tokens…',
+  persisted: 'Saving…',
+};
+
+function render(next) {
+  view = next;
+  $('issuer').textContent = view.issuer;
+  const account = view.account;
+  const status = $('status');
+  if (view.signedIn && account) {
+    status.textContent = `Signed in as ${account.email ?? 'unknown email'}, ${account.planType ?? 'unknown plan'}`;
+    status.className = 'signed-in';
+    $('account-id').textContent = account.accountId ?? '—';
+    $('account-expiry').textContent = account.expiresAt
+      ? new Date(account.expiresAt).toLocaleString()
+      : '—';
+  } else {
+    status.textContent = view.pending ? 'Signing in…' : 'Signed out';
+    status.className = '';
+  }
+  show('account', view.signedIn);
+  show('sign-out', view.signedIn);
+  show('sign-in-browser', !view.signedIn);
+  show('sign-in-device', !view.signedIn);
+  const pending = view.pending;
+  show('pending-browser', pending?.flow === 'browser');
+  show('pending-device', pending?.flow === 'device');
+  if (pending?.flow === 'browser') {
+    httpLink($('authorize-link'), pending.authorizeUrl);
+    $('authorize-link').textContent = 'Open the sign-in page';
+    $('browser-progress').textContent = PROGRESS[pending.progress] ?? '';
+  }
+  if (pending?.flow === 'device') {
+    httpLink($('verification-link'), pending.verificationUrl);
+    $('user-code').textContent = pending.userCode;
+    $('device-progress').textContent = PROGRESS[pending.progress] ?? '';
+  }
+  show('error', view.error !== null);
+  $('error').textContent = view.error ? `${view.error.message} (${view.error.code})` : '';
+  $(`storage-${view.storage}`).checked = true;
+  $('codex-home').textContent = view.codexHome;
+  show('auth-file', view.authFile !== null);
+  $('auth-file').textContent = view.authFile ? `Tokens are written to ${view.authFile}` : '';
+  renderCodex(view.codex);
+}
+
+function renderCodex(codex) {
+  $('codex-connect').disabled = !view.signedIn || codex.state === 'starting';
+  const parts = [];
+  if (!view.signedIn && codex.state === 'idle') parts.push('Sign in first.');
+  if (codex.message) parts.push(codex.message);
+  if (codex.account) {
+    const { type, email, planType } = codex.account;
+    parts.push(
+      `account/read: ${type}${email ? `, ${email}` : ''}${planType ? `, ${planType}` : ''}`,
+    );
+  }
+  $('codex-status').textContent = parts.join(' ');
+  $('codex-status').className =
+    codex.state === 'failed' || codex.state === 'unavailable' ? 'error' : '';
+}
+
+function fail(error) {
+  $('error').hidden = false;
+  $('error').textContent = error.message;
+}
+
+$('sign-in-browser').addEventListener('click', async () => {
+  // Opened inside the click so no popup blocker stops it; pointed at the issuer once we have the URL.
+  const tab = window.open('', '_blank');
+  try {
+    const answer = await post('/api/login/browser');
+    const url = answer.pending?.flow === 'browser' ? answer.pending.authorizeUrl : null;
+    if (tab && url && /^https?:\/\//i.test(url)) {
+      tab.opener = null;
+      tab.location.href = url;
+    } else tab?.close();
+  } catch (error) {
+    tab?.close();
+    fail(error);
+  }
+});
+$('sign-in-device').addEventListener('click', () => post('/api/login/device').catch(fail));
+$('cancel-browser').addEventListener('click', () => post('/api/login/cancel').catch(fail));
+$('cancel-device').addEventListener('click', () => post('/api/login/cancel').catch(fail));
+$('sign-out').addEventListener('click', () => post('/api/logout').catch(fail));
+$('codex-connect').addEventListener('click', () => post('/api/codex/connect').catch(fail));
+for (const radio of document.querySelectorAll('input[name="storage"]')) {
+  radio.addEventListener('change', () =>
+    post('/api/storage', { storage: radio.value }).catch(fail),
+  );
+}
+
+// Live updates: the server pushes the whole view after every change.
+const events = new EventSource('/api/events');
+events.addEventListener('view', (event) => render(JSON.parse(event.data)));

@@ -1,0 +1,59 @@
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where a browser session keeps its tokens. */
+export type HostStorage = 'memory' | 'file';
+
+/** Settings of one example-host instance. */
+export interface HostConfig {
+  /** The OAuth issuer: the embedded fake issuer in dev, `https://auth.openai.com` for real use. */
+  issuer: string;
+  /** Port of the web app on 127.0.0.1; `0` picks a free one. */
+  port: number;
+  /** Loopback callback port of the browser sign-in (Codex uses 1455); `0` picks a free one. */
+  loginPort: number;
+  /** `CODEX_HOME` used when a session switches to file storage (and by `codex app-server`). */
+  codexHome: string;
+  /** Storage of a new browser session. */
+  defaultStorage: HostStorage;
+  /** The `codex` binary the "Connect Codex" panel starts. */
+  codexBin: string;
+}
+
+/** The issuer a person signs in against when nothing else is configured. */
+export const REAL_ISSUER = 'https://auth.openai.com';
+
+/**
+ * Reads the configuration from the environment: `ISSUER` or `CODEX_OAUTH_ISSUER`, `PORT`,
+ * `LOGIN_PORT`, `CODEX_HOME`, `STORAGE` (`memory` | `file`) and `CODEX_BIN`. `fallbackIssuer`
+ * is used when neither issuer variable is set (the dev script passes the fake issuer's URL).
+ *
+ * Without `CODEX_HOME`, file storage uses `~/.codex` only against the real issuer: fake tokens
+ * from the fake issuer must never overwrite a person's real `auth.json`.
+ */
+export function configFromEnv(
+  env: Record<string, string | undefined>,
+  fallbackIssuer: string = REAL_ISSUER,
+): HostConfig {
+  const issuer = (env.ISSUER || env.CODEX_OAUTH_ISSUER || fallbackIssuer).replace(/\/+$/, '');
+  const real = issuer === REAL_ISSUER;
+  const storage = env.STORAGE === 'file' ? 'file' : 'memory';
+  return {
+    issuer,
+    port: portOf(env.PORT, 3455, 'PORT'),
+    loginPort: portOf(env.LOGIN_PORT, 1455, 'LOGIN_PORT'),
+    codexHome:
+      env.CODEX_HOME || (real ? join(homedir(), '.codex') : join(tmpdir(), 'example-host-codex')),
+    defaultStorage: storage,
+    codexBin: env.CODEX_BIN || 'codex',
+  };
+}
+
+function portOf(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`${name} must be a port number (0-65535), got ${JSON.stringify(value)}.`);
+  }
+  return port;
+}

@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileStore } from '@codex-oauth/store-file';
+import { disconnectCodex } from './codex-panel.js';
+import type { HostConfig } from './config.js';
+import { handle } from './routes.js';
+import { SessionRegistry } from './sessions.js';
+import { cancelSignIn, type HostContext } from './sign-in.js';
+
+/** A running example host. */
+export interface ExampleHost {
+  /** `http://127.0.0.1:PORT` — open it in a browser. */
+  readonly url: string;
+  readonly port: number;
+  /** Cancels running sign-ins, stops Codex children, closes every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the web app on 127.0.0.1 (never another interface: it can sign a person in).
+ *
+ * @example
+ * ```ts
+ * const host = await startExampleHost(configFromEnv(process.env));
+ * console.log(`open ${host.url}`);
+ * ```
+ */
+export async function startExampleHost(config: HostConfig): Promise<ExampleHost> {
+  const ctx: HostContext = { config, fileStore: fileStore({ codexHome: config.codexHome }) };
+  const sessions = new SessionRegistry(config.defaultStorage);
+  let port = 0;
+  const server = createServer((req, res) => {
+    handle(ctx, sessions, req, res, port).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
+      for (const session of sessions.all()) {
+        disconnectCodex(session, null);
+        await cancelSignIn(session);
+      }
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
