@@ -28,6 +28,12 @@ export interface BrowserLoginOptions {
   /** How long to wait for the callback (default: the loopback server's, 120 s). */
   timeoutMs?: number;
   onEvent?: OnEvent;
+  /**
+   * Vets the tokens inside the callback request, before the browser is told it worked: a
+   * `CodexOAuthError` thrown here (say, a workspace mismatch) is shown on the tab's error page and
+   * rejects `result`, as the Codex CLI does for its workspace check.
+   */
+  checkTokens?: (tokens: TokenSet, context: { signal: AbortSignal }) => void | Promise<void>;
 }
 
 /** A browser login waiting for its callback. Holds no secret (the verifier stays in a closure). */
@@ -71,15 +77,18 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     ...(onEvent && { onEvent }),
     expectedState: state,
     // The server emits `callback_received` and `exchanging` itself.
-    handleCode: (code, context) =>
-      exchangeAuthorizationCode({
+    handleCode: async (code, context) => {
+      const tokens = await exchangeAuthorizationCode({
         fetch,
         provider,
         code,
         redirectUri,
         codeVerifier: pkce.verifier,
         signal: context.signal,
-      }),
+      });
+      await options.checkTokens?.(tokens, context);
+      return tokens;
+    },
   });
   redirectUri = server.redirectUri;
   const authorizeUrl = isOidcProvider(provider)

@@ -202,7 +202,21 @@ describe.each(['file', 'memory'] as const)('session API with storage %s', (stora
   });
 
   it('a workspace mismatch after sign-in is an error and nothing is persisted', async () => {
-    const pending = await beginLogin(opts({ allowedWorkspaceId: 'ws_elsewhere' }));
+    let page: { status: number; location: string | null; body: string } | undefined;
+    const pending = await beginLogin(
+      opts({
+        allowedWorkspaceId: 'ws_elsewhere',
+        // The browser, watching what the tab is shown after the callback.
+        openBrowser: async (url: string) => {
+          const answer = await fetch(await fake.authorize(url), { redirect: 'manual' });
+          page = {
+            status: answer.status,
+            location: answer.headers.get('location'),
+            body: await answer.text(),
+          };
+        },
+      }),
+    );
     if (pending.flow !== 'browser_code') throw new Error('expected a browser login');
     expect(new URL(pending.authorizeUrl).searchParams.get('allowed_workspace_id')).toBe(
       'ws_elsewhere',
@@ -211,6 +225,10 @@ describe.each(['file', 'memory'] as const)('session API with storage %s', (stora
     await expect(awaitLogin(pending)).rejects.toMatchObject({
       code: ErrorCodes.WORKSPACE_MISMATCH,
     });
+    // The tab is refused inside the callback, as Codex does: no redirect to /success.
+    expect(page?.location).toBeNull();
+    expect(page?.status).toBeGreaterThanOrEqual(400);
+    expect(page?.body).toContain('ws_elsewhere');
     expect((await status(opts())).authenticated).toBe(false);
     expect(fake.issued.grants[0]?.revoked).toBe('revoke');
   });

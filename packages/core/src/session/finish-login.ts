@@ -31,17 +31,7 @@ export interface FinishLoginOptions {
 export async function finishLogin(options: FinishLoginOptions): Promise<LoginResult> {
   const { ctx, tokens, warnings } = options;
   const record = recordFromTokens(tokens);
-  try {
-    assertWorkspace(recordFacts(record).accountId, options.allowed);
-  } catch (error) {
-    await revokeQuietly(ctx, tokens.refreshToken, options.signal);
-    emit(options.onEvent, {
-      type: 'failed',
-      code: ErrorCodes.WORKSPACE_MISMATCH,
-      message: (error as Error).message,
-    });
-    throw error;
-  }
+  await checkWorkspace(ctx, tokens, options.allowed, options.onEvent, options.signal);
   const replaced = options.forceNew ? await loadReplaced(ctx, warnings) : null;
   await ctx.store.save(record);
   const kind = ctx.store.kind;
@@ -55,6 +45,31 @@ export async function finishLogin(options: FinishLoginOptions): Promise<LoginRes
     if (outcome !== null) warnings.push(`The replaced session could not be revoked (${outcome}).`);
   }
   return loginResult(record, ctx.store, options.flowUsed, warnings);
+}
+
+/**
+ * Throws `CODEX_OAUTH_WORKSPACE_MISMATCH` when the tokens belong to a workspace outside
+ * `allowed`, after revoking the grant they came from (nothing of it may stay usable). The browser
+ * flow runs this inside the callback request too, so the tab shows the refusal.
+ */
+export async function checkWorkspace(
+  ctx: SessionContext,
+  tokens: TokenSet,
+  allowed: string[] | null,
+  onEvent?: OnEvent,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    assertWorkspace(recordFacts(recordFromTokens(tokens)).accountId, allowed);
+  } catch (error) {
+    await revokeQuietly(ctx, tokens.refreshToken, signal);
+    emit(onEvent, {
+      type: 'failed',
+      code: ErrorCodes.WORKSPACE_MISMATCH,
+      message: (error as Error).message,
+    });
+    throw error;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { type BrowserLogin, startBrowserLogin } from '../browser-flow.js';
 import { type DeviceLogin, startDeviceLogin } from '../device-login.js';
 import { CodexOAuthError, ErrorCodes } from '../errors.js';
 import { resolveContext, type SessionContext } from './context.js';
-import { finishLogin } from './finish-login.js';
+import { checkWorkspace, finishLogin } from './finish-login.js';
 import {
   allowedWorkspaces,
   assertChatgptLoginAllowed,
@@ -105,6 +105,9 @@ export async function beginWithContext(
       timeoutMs: options.timeoutMs ?? BROWSER_TIMEOUT_MS,
       ...(allowed !== null && {
         allowedWorkspaceId: allowed.length === 1 ? (allowed[0] as string) : allowed,
+        // Refuse inside the callback, so the browser tab shows the mismatch, not "signed in".
+        checkTokens: (tokens: TokenSet, { signal }: { signal: AbortSignal }) =>
+          checkWorkspace(ctx, tokens, allowed, options.onEvent, signal),
       }),
       ...(options.signal && { signal: options.signal }),
       ...(options.onEvent && { onEvent: options.onEvent }),
