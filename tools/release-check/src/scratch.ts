@@ -1,0 +1,26 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunResult, run } from './run.js';
+import { REPO } from './workspace.js';
+
+/**
+ * An empty npm project in the system temp directory, outside the workspace, so nothing resolves
+ * through the workspace's `node_modules`. `engine-strict` mirrors the repository's `.npmrc`: an
+ * `engines` field we cannot meet must fail the install, not warn.
+ */
+export function scratchProject(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `codex-oauth-${label}-`));
+  if (dir.startsWith(REPO)) throw new Error(`scratch dir ${dir} is inside the workspace`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: `scratch-${label}`, private: true, type: 'module' }, null, 2)}\n`,
+  );
+  writeFileSync(join(dir, '.npmrc'), 'engine-strict=true\nfund=false\naudit=false\n');
+  return dir;
+}
+
+/** `npm install` of `specs` (tarball paths or registry specs) into `dir`, as a user would. */
+export function npmInstall(dir: string, specs: string[]): RunResult {
+  return run('npm', ['install', '--no-audit', '--no-fund', ...specs], { cwd: dir });
+}
