@@ -9,17 +9,21 @@ import {
   refreshTokens,
   startDeviceLogin,
 } from '@codex-oauth/core';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import {
+  ACCOUNTS_CHECK_PATH,
+  type FakeIssuer,
+  type FakeRequest,
+  startFakeIssuer,
+} from '@codex-oauth/fake-issuer';
 import { type MemoryStore, memoryStore } from '@codex-oauth/store-memory';
-import { codexSkipReason } from '@codex-oauth/test-support/codex-cli';
-import { afterEach, describe, expect, it } from 'vitest';
+import {
+  codexSkipReason,
+  type IsolatedProcess,
+  spawnCodex,
+} from '@codex-oauth/test-support/codex-cli';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AppServerAuthBridge, connectAppServerAuth } from '../src/bridge.js';
 import type { RefreshCallback } from '../src/refresh-responder.js';
-import {
-  type ChatgptBackendStub,
-  startChatgptBackendStub,
-} from './helpers/chatgpt-backend-stub.js';
-import { type IsolatedAppServer, spawnIsolatedAppServer } from './helpers/spawn-app-server.js';
 
 const skip = codexSkipReason();
 if (skip) console.log(`real Codex app-server tests skipped: ${skip}`);
@@ -28,8 +32,7 @@ const ACCOUNT = '6f1c2d3e-bridge-account';
 
 interface World {
   issuer: FakeIssuer;
-  backend: ChatgptBackendStub;
-  appServer: IsolatedAppServer;
+  appServer: IsolatedProcess;
   store: MemoryStore;
   first: AuthRecord;
   refresh: RefreshCallback;
@@ -42,33 +45,47 @@ afterEach(async () => {
   if (!world) return;
   world.bridge?.close();
   await world.appServer.stop();
-  await world.backend.stop();
   await world.issuer.stop();
   await rm(world.home, { recursive: true, force: true });
   world = null;
 });
 
+/** The workspace checks Codex made, oldest first. */
+const checks = (issuer: FakeIssuer): FakeRequest[] =>
+  issuer.requests.filter((r) => r.path === ACCOUNTS_CHECK_PATH);
+
+/** The bearer token of a logged request (kept in memory for comparisons, never printed). */
+const bearerOf = (r: FakeRequest | undefined): string | undefined =>
+  /^Bearer (.+)$/.exec(r?.headers.authorization ?? '')?.[1];
+
 /**
- * A fake issuer sign-in (device flow through core), a memory store holding it, the ChatGPT
- * backend stub (which calls the first access token expired) and Codex pointed at that stub.
+ * A fake issuer sign-in (device flow through core), a memory store holding it, and Codex with
+ * `chatgpt_base_url` at the same fake issuer's ChatGPT backend, which is told to refuse the first
+ * access token (as if it had expired early) so Codex must ask the bridge for a refresh.
  */
 async function setUp(): Promise<World> {
   const issuer = await startFakeIssuer({
     deviceAutoApprove: true,
     deviceInterval: '0',
-    account: { accountId: ACCOUNT, planType: 'pro', email: 'bridge.user@example.test' },
+    account: {
+      accountId: ACCOUNT,
+      planType: 'pro',
+      email: 'bridge.user@example.test',
+      workspaceName: 'Bridge Workspace',
+    },
   });
   const provider = openaiProfile({ issuer: issuer.url, env: {} });
   const login = await startDeviceLogin({ provider, fetch: globalThis.fetch });
   const first = recordFromTokens(await login.result);
   const store = memoryStore({ initial: first });
-  const backend = await startChatgptBackendStub({
-    workspaces: [{ id: ACCOUNT, name: 'Bridge Workspace', planType: 'pro' }],
-    rejectBearer: (token) => token === first.tokens?.accessToken,
-  });
+  issuer.rejectAccessToken(first.tokens?.accessToken ?? '');
   const home = await mkdtemp(join(tmpdir(), 'app-server-auth-home-'));
-  await writeFile(join(home, 'config.toml'), `chatgpt_base_url = "${backend.baseUrl}"\n`);
-  const appServer = await spawnIsolatedAppServer({ codexHome: home, forwardPorts: [backend.port] });
+  await writeFile(join(home, 'config.toml'), `chatgpt_base_url = "${issuer.chatgptBaseUrl}"\n`);
+  const appServer = await spawnCodex(['app-server'], {
+    codexHome: home,
+    forwardPorts: [issuer.port],
+    env: { RUST_LOG: 'warn' },
+  });
   // What a host's refresh does through core: rotate at the issuer, save with compare-and-swap.
   const refresh: RefreshCallback = async ({ signal }) => {
     const current = await store.load();
@@ -84,7 +101,7 @@ async function setUp(): Promise<World> {
     await store.save(next, { previousRefreshToken: refreshToken });
     return next;
   };
-  world = { issuer, backend, appServer, store, first, refresh, home };
+  world = { issuer, appServer, store, first, refresh, home };
   return world;
 }
 
@@ -95,14 +112,14 @@ describe.skipIf(skip)(
       const w = await setUp();
       const answered: string[] = [];
       w.bridge = await connectAppServerAuth({
-        appServer: w.appServer.child,
+        appServer: w.appServer,
         store: w.store,
         refresh: w.refresh,
       });
       w.bridge.on('refreshAnswered', ({ accountId }) => answered.push(accountId));
 
       const login = await w.bridge.login;
-      expect(login, w.appServer.stderr()).toMatchObject({ success: true, error: null });
+      expect(login, w.appServer.stderrText()).toMatchObject({ success: true, error: null });
       const read = await w.bridge.accountRead();
       expect(read.account).toEqual({
         type: 'chatgpt',
@@ -113,14 +130,13 @@ describe.skipIf(skip)(
       expect(read.workspaceRouting?.chatgptAccountId).toBe(ACCOUNT);
 
       // Codex presented the first token, got 401, asked us, and retried with the issuer's new one.
-      const checks = w.backend.requests.filter(
-        (r) => r.path === '/backend-api/wham/accounts/check',
-      );
+      const [rejected, accepted] = checks(w.issuer);
       const refreshed = (await w.store.load())?.tokens?.accessToken;
-      expect(checks[0]).toMatchObject({ status: 401, accountId: ACCOUNT });
-      expect(checks[0]?.bearer === w.first.tokens?.accessToken).toBe(true);
-      expect(checks[1]?.status).toBe(200);
-      expect(checks[1]?.bearer === refreshed).toBe(true);
+      expect(rejected?.status).toBe(401);
+      expect(rejected?.headers['chatgpt-account-id']).toBe(ACCOUNT);
+      expect(bearerOf(rejected) === w.first.tokens?.accessToken).toBe(true);
+      expect(accepted?.status).toBe(200);
+      expect(bearerOf(accepted) === refreshed).toBe(true);
       expect(w.issuer.issued.grants[0]?.refreshCount).toBe(1);
       expect(answered).toEqual([ACCOUNT]);
     }, 60_000);
@@ -128,7 +144,7 @@ describe.skipIf(skip)(
     it('forwards a token change from the store to the running app-server', async () => {
       const w = await setUp();
       w.bridge = await connectAppServerAuth({
-        appServer: w.appServer.child,
+        appServer: w.appServer,
         store: w.store,
         refresh: w.refresh,
       });
@@ -144,7 +160,14 @@ describe.skipIf(skip)(
       });
       expect(await sent).toMatchObject({ cause: 'storeChange', accountId: ACCOUNT });
       const latest = (await w.store.load())?.tokens?.accessToken;
-      const seen = await w.backend.waitFor((r) => r.bearer === latest);
+      const seen = await vi.waitFor(
+        () => {
+          const found = checks(w.issuer).find((r) => bearerOf(r) === latest);
+          if (!found) throw new Error('Codex has not presented the new token yet');
+          return found;
+        },
+        { timeout: 30_000, interval: 50 },
+      );
       expect(seen.status).toBe(200);
       expect((await w.bridge.accountRead()).account).toMatchObject({
         type: 'chatgpt',
@@ -156,7 +179,7 @@ describe.skipIf(skip)(
       const w = await setUp();
       const failed: string[] = [];
       w.bridge = await connectAppServerAuth({
-        appServer: w.appServer.child,
+        appServer: w.appServer,
         store: w.store,
         refresh: async () => ({
           accessToken: 'not.used.here',

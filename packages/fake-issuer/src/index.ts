@@ -1,3 +1,8 @@
+export {
+  ACCOUNTS_CHECK_PATH,
+  BACKEND_API_PATH,
+  DEFAULT_WORKSPACE_BACKEND_ORIGIN,
+} from './backend.js';
 export { SLOW_DOWN_TOLERANCE_MS } from './device.js';
 export { REFRESH_MESSAGES } from './refresh.js';
 export { startFakeIssuer } from './server.js';

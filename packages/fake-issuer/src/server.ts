@@ -2,6 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { handleAuthorize } from './authorize.js';
+import {
+  ACCOUNTS_CHECK_PATH,
+  BACKEND_API_PATH,
+  DEFAULT_WORKSPACE_BACKEND_ORIGIN,
+  handleAccountsCheck,
+} from './backend.js';
 import { fetchRedirect } from './browser.js';
 import { findByUserCode, handleDevicePage, handleDevicePoll, handleUserCode } from './device.js';
 import { applyFault, FaultQueue } from './faults.js';
@@ -27,6 +33,7 @@ const ROUTES: Record<string, Record<string, Route>> = {
     GET: (s, r, res) => handleDevicePage(s, 'GET', r.query, res),
     POST: (s, r, res) => handleDevicePage(s, 'POST', params(r), res),
   },
+  [ACCOUNTS_CHECK_PATH]: { GET: handleAccountsCheck },
 };
 
 /**
@@ -51,6 +58,7 @@ export async function startFakeIssuer(options: FakeIssuerOptions = {}): Promise<
     deviceTtlSeconds: options.deviceCodeTtlSeconds ?? 900,
     deviceAutoApprove: options.deviceAutoApprove ?? false,
     registeredPorts: options.registeredPorts ?? [1455, 1457],
+    workspaceBackendOrigin: options.workspaceBackendOrigin ?? DEFAULT_WORKSPACE_BACKEND_ORIGIN,
   };
   const state = new IssuerState(settings, { ...DEFAULT_ACCOUNT, ...options.account });
   const faults = new FaultQueue();
@@ -77,6 +85,15 @@ export async function startFakeIssuer(options: FakeIssuerOptions = {}): Promise<
     if (form !== undefined) entry.form = form;
     requests.push(entry);
 
+    // Every route answers synchronously, so the status is known once dispatch returns.
+    try {
+      await dispatch(entry, res);
+    } finally {
+      if (res.headersSent) entry.status = res.statusCode;
+    }
+  };
+
+  const dispatch = async (entry: FakeRequest, res: ServerResponse): Promise<void> => {
     const fault = faults.take(entry.path);
     if (fault && applyFault(fault, res)) return;
     if (fault?.kind === 'delay') {
@@ -135,6 +152,7 @@ export async function startFakeIssuer(options: FakeIssuerOptions = {}): Promise<
 
   return {
     url,
+    chatgptBaseUrl: `${url}${BACKEND_API_PATH}`,
     port,
     requests,
     issued: { refreshTokens: state.refreshTokens, grants: state.grants },
@@ -174,6 +192,11 @@ export async function startFakeIssuer(options: FakeIssuerOptions = {}): Promise<
     },
     expireRefreshToken(refreshToken) {
       refreshEntry(refreshToken).state = 'expired';
+    },
+    rejectAccessToken(accessToken) {
+      if (!state.accessTokens.has(accessToken))
+        throw new Error('fake issuer: unknown access token');
+      state.rejectedAccessTokens.add(accessToken);
     },
     authorize: (authorizeUrl) => fetchRedirect(url, authorizeUrl, options.tls?.cert),
   };

@@ -14,6 +14,17 @@ export interface Settings {
   deviceTtlSeconds: number;
   deviceAutoApprove: boolean;
   registeredPorts: number[] | 'any';
+  /** `workspace_backend_origin` of the ChatGPT backend's account check. */
+  workspaceBackendOrigin: string;
+}
+
+/** What the ChatGPT backend route needs to know about an access token minted here. */
+export interface MintedAccessToken {
+  grant: IssuedGrant;
+  /** The account as it was when the token was minted (its claims). */
+  account: FakeAccount;
+  /** The token's `exp`, in ms on the issuer's clock. */
+  expiresAt: number;
 }
 
 /** An authorization code: single use, bound to client, redirect URI and challenge. */
@@ -48,6 +59,10 @@ export class IssuerState {
   readonly refreshTokens = new Map<string, IssuedRefreshToken>();
   /** Access and id tokens to their grant, for `isLive`. */
   readonly tokenGrants = new Map<string, IssuedGrant>();
+  /** Access tokens only, for the ChatGPT backend route. */
+  readonly accessTokens = new Map<string, MintedAccessToken>();
+  /** Access tokens the backend must answer 401 for (`rejectAccessToken`). */
+  readonly rejectedAccessTokens = new Set<string>();
   readonly devices = new Map<string, DeviceCode>();
 
   constructor(
@@ -115,6 +130,12 @@ export class IssuerState {
     grant.idTokens.push(minted.idToken);
     this.tokenGrants.set(minted.accessToken, grant);
     this.tokenGrants.set(minted.idToken, grant);
+    this.accessTokens.set(minted.accessToken, {
+      grant,
+      account: { ...this.account },
+      // Exactly the JWT's `exp` (whole seconds), so the backend and Codex agree on expiry.
+      expiresAt: (Math.floor(this.settings.now() / 1000) + ttlSeconds) * 1000,
+    });
     this.refreshTokens.set(minted.refreshToken, {
       token: minted.refreshToken,
       grantId: grant.id,

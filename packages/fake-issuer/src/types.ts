@@ -10,6 +10,11 @@ export interface FakeAccount {
   planType: string;
   /** `chatgpt_user_id` and `user_id`; also the JWT `sub` (`auth0|<userId>`). */
   userId: string;
+  /**
+   * `name` of the account in the ChatGPT backend's account check (Codex shows it as
+   * `account.workspaceName`). Not in any token. Default: none (`null` on the wire).
+   */
+  workspaceName?: string;
 }
 
 /** Options of {@link startFakeIssuer}. Every field is optional. */
@@ -44,6 +49,11 @@ export interface FakeIssuerOptions {
    * Default `[1455, 1457]` as OpenAI registers them; `'any'` accepts every port (tests on port 0).
    */
   registeredPorts?: number[] | 'any';
+  /**
+   * `workspace_backend_origin` in the ChatGPT backend's account check. Codex requires `https:`
+   * and does not contact it during discovery. Default `https://workspace-backend.invalid`.
+   */
+  workspaceBackendOrigin?: string;
 }
 
 /** One request as the fake issuer received it. Bodies are kept raw and parsed when they parse. */
@@ -62,6 +72,8 @@ export interface FakeRequest {
   form?: Record<string, string>;
   /** Arrival time on the issuer's clock (ms since the epoch). */
   time: number;
+  /** The status answered, once answered; absent for a dropped connection or one still delayed. */
+  status?: number;
 }
 
 /**
@@ -114,6 +126,11 @@ export interface IssuedGrant {
 export interface FakeIssuer {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). Use it as the issuer. */
   readonly url: string;
+  /**
+   * The ChatGPT backend on this server, `{url}/backend-api/` (with the trailing slash Codex's
+   * default has): Codex's `chatgpt_base_url`. Only the account check is served there.
+   */
+  readonly chatgptBaseUrl: string;
   readonly port: number;
   /** Close the server and every open socket; pending delayed answers are dropped. */
   stop(): Promise<void>;
@@ -144,6 +161,11 @@ export interface FakeIssuer {
   revokeGrantOf(refreshToken: string): void;
   /** Expire this refresh token; its next use answers `refresh_token_expired`. */
   expireRefreshToken(refreshToken: string): void;
+  /**
+   * Make the ChatGPT backend answer 401 `token_expired` for this access token from now on, as if
+   * it had expired early; the token's grant and refresh token are untouched. Throws if unknown.
+   */
+  rejectAccessToken(accessToken: string): void;
   /**
    * Be the browser: GET an authorize URL of this issuer and return the `Location` it redirects to
    * (the callback URL with `code` and `state`, or with `error`), without following it. Rejects
