@@ -113,7 +113,11 @@ const HINTS: Record<string, (path: string) => string> = {
   EEXIST: (path) => `A part of ${dirname(path)} is not a directory: fix the path or CODEX_HOME`,
 };
 
-function writeFailed(path: string, cause: unknown): CodexOAuthError {
+/**
+ * `CODEX_OAUTH_STORE_WRITE_FAILED` for a system error on `path`, with a hint that names the likely
+ * cause (disk full, read-only, permissions) and says the previous file is unchanged.
+ */
+export function writeFailed(path: string, cause: unknown): CodexOAuthError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
   const hint =
     HINTS[code]?.(path) ??

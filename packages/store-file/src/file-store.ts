@@ -7,8 +7,8 @@ import {
   storedRefreshToken,
   type TokenStore,
 } from '@codex-oauth/core';
-import { withLock } from './acquire-lock.js';
-import { ensureDirectory, writeFileAtomic } from './atomic-write.js';
+import { acquireLock, type LockOptions } from './acquire-lock.js';
+import { ensureDirectory, writeFailed, writeFileAtomic } from './atomic-write.js';
 import { parseAuthJson } from './auth-json.js';
 import { serializeAuthJson } from './auth-serialize.js';
 import { lockBackend } from './backend.js';
@@ -79,7 +79,7 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
 
   const underWriteLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     await prepare(codexHome);
-    return withLock(writeLock, fn, writeWait);
+    return underLock(writeLock, fn, writeWait);
   };
 
   return {
@@ -133,7 +133,7 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
 
     async withLock<T>(fn: () => Promise<T>): Promise<T> {
       await prepare(codexHome);
-      return withLock(join(codexHome, REFRESH_LOCK_FILE), fn, {
+      return underLock(join(codexHome, REFRESH_LOCK_FILE), fn, {
         timeoutMs: options.refreshLockTimeoutMs ?? 60_000,
       });
     },
@@ -160,6 +160,30 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
       return { location: path, warnings };
     },
   };
+}
+
+/**
+ * Runs `fn` under the lock at `lockPath`. A system error while opening the lock file (a
+ * read-only or full CODEX_HOME) is `CODEX_OAUTH_STORE_WRITE_FAILED`, like any failed write;
+ * errors of `fn` and the lock layer's own (busy, timeout, abort) pass through unchanged.
+ */
+async function underLock<T>(lockPath: string, fn: () => Promise<T>, wait: LockOptions): Promise<T> {
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    lock = await acquireLock(lockPath, wait);
+  } catch (cause) {
+    throw isSystemError(cause) ? writeFailed(lockPath, cause) : cause;
+  }
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
+
+function isSystemError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
 
 async function prepare(codexHome: string): Promise<void> {
