@@ -1,0 +1,111 @@
+import {
+  createFetch,
+  describeProxy,
+  loadCaBundle,
+  proxyFor,
+  resolveCaSource,
+  resolveProxyConfig,
+} from '@codex-oauth/net-ca';
+import { type Check, check } from './check.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The longest the TLS check may take: doctor must answer even when the network does not. */
+const TLS_CHECK_TIMEOUT_MS = 5_000;
+
+/** The CA bundle in force (CODEX_CA_CERTIFICATE over SSL_CERT_FILE) and the proxy for `issuer`. */
+export function caAndProxyChecks(env: Env, issuer: string): Check[] {
+  const checks: Check[] = [];
+  const source = resolveCaSource(env);
+  if (!source) {
+    checks.push(
+      check(
+        'ca',
+        'CA certificates',
+        'ok',
+        "Node's built-in roots (CODEX_CA_CERTIFICATE and SSL_CERT_FILE unset)",
+      ),
+    );
+  } else {
+    try {
+      const bundle = loadCaBundle(source);
+      const n = bundle.certificates.length;
+      checks.push(
+        check(
+          'ca',
+          'CA certificates',
+          'ok',
+          `${n} certificate${n === 1 ? '' : 's'} from ${source.path} (${source.variable}) added to the built-in roots`,
+        ),
+      );
+    } catch (error) {
+      checks.push(
+        check(
+          'ca',
+          'CA certificates',
+          'fail',
+          (error as Error).message,
+          [],
+          `Point ${source.variable} at a PEM file with CERTIFICATE blocks, or unset it`,
+        ),
+      );
+    }
+  }
+  const proxy = proxyFor(issuer, resolveProxyConfig(env));
+  checks.push(
+    check(
+      'proxy',
+      'Proxy',
+      'info',
+      proxy
+        ? `${describeProxy(proxy)} for ${new URL(issuer).host}`
+        : `none for ${new URL(issuer).host} (direct connection)`,
+    ),
+  );
+  return checks;
+}
+
+/**
+ * One bounded request to the issuer through the same transport a sign-in uses. Any HTTP answer
+ * proves DNS, proxy and (for https) the certificate chain; a failure carries net-ca's typed code.
+ */
+export async function issuerCheck(env: Env, issuer: string, signal: AbortSignal): Promise<Check> {
+  const target = `${issuer}/.well-known/openid-configuration`;
+  const kind = issuer.startsWith('https:') ? 'TLS connection' : 'Connection';
+  let fetch: ReturnType<typeof createFetch>;
+  try {
+    fetch = createFetch(env, {
+      connectTimeoutMs: TLS_CHECK_TIMEOUT_MS,
+      requestTimeoutMs: TLS_CHECK_TIMEOUT_MS,
+    });
+  } catch (error) {
+    return check('issuer', 'Issuer', 'fail', `${kind} not tried: ${(error as Error).message}`);
+  }
+  try {
+    const response = await fetch(target, {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(TLS_CHECK_TIMEOUT_MS + 1_000)]),
+      redirect: 'manual',
+    });
+    await response.body?.cancel();
+    return check('issuer', 'Issuer', 'ok', `${kind} to ${issuer} works (HTTP ${response.status})`);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const fix =
+      code === 'CODEX_OAUTH_TLS_UNTRUSTED'
+        ? "Set CODEX_CA_CERTIFICATE to your organisation's CA bundle (PEM)"
+        : code === 'CODEX_OAUTH_REQUEST_TIMEOUT' || code === 'CODEX_OAUTH_NETWORK_ERROR'
+          ? 'Check the network, or set HTTPS_PROXY if a proxy is required here'
+          : undefined;
+    const details = typeof code === 'string' ? [code] : [];
+    return check(
+      'issuer',
+      'Issuer',
+      'fail',
+      `${kind} to ${issuer} failed: ${(error as Error).message}`,
+      details,
+      fix,
+    );
+  } finally {
+    await fetch.close().catch(() => {});
+  }
+}

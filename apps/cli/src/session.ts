@@ -1,0 +1,33 @@
+import type { SessionOptions, TokenStore } from '@codex-oauth/core';
+import { fileStore } from '@codex-oauth/store-file';
+import { memoryStore } from '@codex-oauth/store-memory';
+import type { Context } from './context.js';
+
+/**
+ * The session options every command passes to `@codex-oauth/core`, from the common flags.
+ *
+ * The CLI builds the store itself and hands it over as `store` instead of naming `storage`: core
+ * would import the store package by a variable specifier that no bundler follows, which would load
+ * a second, unbundled copy of core at start-up. The store is the same one `storage` would pick.
+ */
+export function sessionOptions(ctx: Context): SessionOptions & { store: TokenStore } {
+  const { flags } = ctx;
+  const store: TokenStore =
+    flags.storage === 'memory'
+      ? memoryStore()
+      : fileStore({
+          ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
+          env: ctx.env,
+        });
+  return {
+    store,
+    ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
+    ...(flags.issuer !== undefined && { issuer: flags.issuer }),
+    signal: ctx.signal,
+  };
+}
+
+/** The issuer a command talks to: `--issuer`, else `CODEX_OAUTH_ISSUER`, else OpenAI's. */
+export function issuerOf(ctx: Context): string {
+  return ctx.flags.issuer ?? (ctx.env.CODEX_OAUTH_ISSUER || 'https://auth.openai.com');
+}

@@ -1,0 +1,56 @@
+import { fstatSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// Why not process.stdout / process.stderr: the first touch of either getter builds a stream
+// (loading net or tty), about 2-3 ms each, which is most of the start-up budget of `status`.
+// Synchronous writes to the descriptors also cannot be lost by an early process.exit().
+
+let devNull: number | undefined;
+
+/**
+ * Whether `fd` is a terminal, without loading `node:tty`: a character device other than
+ * /dev/null. On Windows, where that test means nothing, `tty.isatty` decides.
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (process.platform === 'win32') {
+      // Loaded only on Windows, where no cheaper test exists.
+      const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+      return tty.isatty(fd);
+    }
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice()) return false;
+    devNull ??= statSync('/dev/null').rdev;
+    return stat.rdev !== devNull;
+  } catch {
+    return false;
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `text` to `fd`. A descriptor left non-blocking by the parent answers EAGAIN when
+ * its pipe is full: wait a millisecond and go on. A reader that went away (EPIPE, `| head`) ends
+ * the output silently, as in other command-line tools.
+ */
+export function writeAll(fd: number, text: string): void {
+  let buffer = Buffer.from(text, 'utf8');
+  let spins = 0;
+  while (buffer.length > 0) {
+    try {
+      const written = writeSync(fd, buffer);
+      buffer = buffer.subarray(written);
+      spins = 0;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN' && spins < 5_000) {
+        spins += 1;
+        Atomics.wait(pause, 0, 0, 1);
+        continue;
+      }
+      if (code === 'EPIPE' || code === 'EAGAIN') return;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cliEnv, freePort, removeDir, runCli, tempHome } from './helpers.js';
+
+interface DoctorCheck {
+  id: string;
+  verdict: 'ok' | 'info' | 'warn' | 'fail';
+  summary: string;
+  details: string[];
+  fix?: string;
+}
+
+let issuer: FakeIssuer;
+let home: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  issuer = await startFakeIssuer({
+    registeredPorts: 'any',
+    deviceAutoApprove: true,
+    deviceInterval: '0',
+  });
+});
+afterAll(() => issuer.stop());
+beforeEach(async () => {
+  home = await tempHome();
+  env = cliEnv(home, { CODEX_OAUTH_ISSUER: issuer.url });
+});
+afterEach(() => removeDir(home));
+
+async function doctor(extraArgs: string[] = [], e = env) {
+  const r = await runCli(['doctor', '--json', ...extraArgs], e);
+  const doc = JSON.parse(r.stdout) as { ok: boolean; issuer: string; checks: DoctorCheck[] };
+  const byId = (id: string) => doc.checks.find((c) => c.id === id);
+  return { r, doc, byId };
+}
+
+describe('doctor', () => {
+  it('reports environment with reasons, CA, proxy, issuer, auth.json, lock and config', async () => {
+    expect((await runCli(['login', '--flow', 'device'], env)).code).toBe(0);
+    const { r, doc, byId } = await doctor();
+    expect(doc.issuer).toBe(issuer.url);
+    // No terminal in a test: the environment check says login will not start on its own, why, and the fix.
+    expect(byId('environment')).toMatchObject({
+      verdict: 'warn',
+      fix: expect.stringContaining('--flow device'),
+    });
+    expect(byId('environment')?.details.join(' ')).toContain('terminal');
+    expect(byId('ca')?.verdict).toBe('ok');
+    expect(byId('proxy')?.summary).toContain('direct connection');
+    expect(byId('issuer')).toMatchObject({ verdict: 'ok' });
+    expect(byId('auth')).toMatchObject({
+      verdict: 'ok',
+      summary: expect.stringContaining('user@example.test'),
+    });
+    expect(byId('codex-config')?.verdict).toBe('ok');
+    expect(byId('lock')).toBeDefined();
+    for (const c of doc.checks) expect(['ok', 'info', 'warn', 'fail']).toContain(c.verdict);
+    expect(r.code).toBe(doc.ok ? 0 : 2);
+  });
+
+  it('names the process holding a port and gives a fix', async () => {
+    const port = await freePort();
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const { r, doc, byId } = await doctor(['--port', String(port)]);
+      const held = byId(`port-${port}`);
+      expect(held?.verdict).toBe('fail');
+      expect(held?.summary).toContain(`pid ${process.pid}`);
+      expect(held?.fix).toBeTruthy();
+      expect(doc.ok).toBe(false);
+      expect(r.code).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('flags a keyring credential store in config.toml and a damaged auth.json', async () => {
+    await writeFile(join(home, 'config.toml'), 'cli_auth_credentials_store = "keyring"\n');
+    await writeFile(join(home, 'auth.json'), '{ nope');
+    const { r, byId } = await doctor();
+    expect(byId('codex-config')).toMatchObject({
+      verdict: 'fail',
+      fix: expect.stringContaining('cli_auth_credentials_store = "file"'),
+    });
+    expect(byId('auth')).toMatchObject({ verdict: 'fail', details: ['CODEX_OAUTH_STORE_CORRUPT'] });
+    expect(r.code).toBe(2);
+  });
+
+  it('an issuer that does not answer fails the network check with a typed code, within its bound', async () => {
+    const closed = await freePort();
+    const { byId } = await doctor(['--issuer', `http://127.0.0.1:${closed}`]);
+    expect(byId('issuer')).toMatchObject({
+      verdict: 'fail',
+      details: ['CODEX_OAUTH_NETWORK_ERROR'],
+    });
+  });
+
+  it('prints a readable report on stderr without --json', async () => {
+    const r = await runCli(['doctor'], env);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Environment: +linux/);
+    expect(r.stderr).toContain('fix:');
+  });
+});

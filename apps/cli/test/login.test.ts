@@ -1,0 +1,140 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  canBind,
+  cliEnv,
+  FOLLOW_BROWSER,
+  freePort,
+  removeDir,
+  runCli,
+  startCli,
+  tempHome,
+} from './helpers.js';
+
+let issuer: FakeIssuer;
+let home: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  issuer = await startFakeIssuer({
+    registeredPorts: 'any',
+    deviceAutoApprove: true,
+    deviceInterval: '0',
+  });
+});
+afterAll(() => issuer.stop());
+beforeEach(async () => {
+  home = await tempHome();
+  env = cliEnv(home, { CODEX_OAUTH_ISSUER: issuer.url });
+});
+afterEach(() => removeDir(home));
+
+describe('login --flow browser', () => {
+  it('shows the link, opens it with BROWSER, and saves auth.json for Codex', async () => {
+    const log = join(home, 'browser.log');
+    const r = await runCli(['login', '--flow', 'browser', '--port', '0'], {
+      ...env,
+      BROWSER: `${process.execPath} ${FOLLOW_BROWSER}`,
+      FOLLOW_BROWSER_LOG: log,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${issuer.url}/oauth/authorize?response_type=code`);
+    expect(r.stderr).toContain('Signed in as user@example.test (pro, workspace');
+    expect(r.stdout).toBe('');
+    // The BROWSER script followed the redirect through the loopback callback to the success page.
+    expect(await readFile(log, 'utf8')).toContain('200 /success');
+    const stored = JSON.parse(await readFile(join(home, 'auth.json'), 'utf8'));
+    expect(stored.auth_mode).toBe('chatgpt');
+    expect(issuer.isLive(stored.tokens.refresh_token)).toBe(true);
+  });
+
+  it('--json puts the result on stdout', async () => {
+    const r = await runCli(['login', '--flow', 'browser', '--port', '0', '--json'], {
+      ...env,
+      BROWSER: `${process.execPath} ${FOLLOW_BROWSER}`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      flowUsed: 'browser_code',
+      email: 'user@example.test',
+      storage: 'file',
+      persisted: true,
+    });
+  });
+
+  it('Ctrl-C while waiting cancels (exit 130) and frees the port', async () => {
+    const port = await freePort();
+    const cli = startCli(['login', '--flow', 'browser', '--no-open', '--port', String(port)], env);
+    await cli.waitForStderr('Waiting for the sign-in');
+    expect(await canBind(port)).toBe(false);
+    cli.child.kill('SIGINT');
+    const r = await cli.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('CODEX_OAUTH_LOGIN_CANCELLED');
+    expect(await canBind(port)).toBe(true);
+  });
+});
+
+describe('login --flow device', () => {
+  it('prints the link and the code, then signs in', async () => {
+    const r = await runCli(['login', '--flow', 'device'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      new RegExp(`Open ${issuer.url}/codex/device and enter the code [A-Z0-9]+-[A-Z0-9]+`),
+    );
+    expect(r.stderr).toContain('Signed in as user@example.test');
+    expect((await runCli(['status'], env)).code).toBe(0);
+  });
+});
+
+describe('login with a session stored', () => {
+  it('keeps a working session; --force replaces it and warns first', async () => {
+    expect((await runCli(['login', '--flow', 'device'], env)).code).toBe(0);
+    const grants = issuer.issued.grants.length;
+    const kept = await runCli(['login', '--flow', 'device'], env);
+    expect(kept.code).toBe(0);
+    expect(kept.stderr).toContain('Already signed in as user@example.test');
+    expect(issuer.issued.grants.length).toBe(grants);
+    issuer.setAccount({ email: 'other@example.test', accountId: 'acct-other' });
+    try {
+      const forced = await runCli(['login', '--flow', 'device', '--force'], env);
+      expect(forced.code, forced.stderr).toBe(0);
+      const warned = forced.stderr.indexOf('this sign-in replaces that session');
+      expect(warned).toBeGreaterThanOrEqual(0);
+      expect(warned).toBeLessThan(forced.stderr.indexOf('enter the code'));
+      expect(forced.stderr).toContain('Replaced the session of user@example.test');
+      expect(forced.stderr).toContain('Signed in as other@example.test');
+    } finally {
+      issuer.setAccount({
+        email: 'user@example.test',
+        accountId: '6f1c2d3e-0000-4000-8000-00000000fa4e',
+      });
+    }
+  });
+});
+
+describe('login with a damaged auth.json', () => {
+  it('refuses without --force (exit 2, bytes untouched); --force moves it aside and signs in', async () => {
+    const bytes = 'not json at all';
+    await writeFile(join(home, 'auth.json'), bytes, { mode: 0o600 });
+    const refused = await runCli(['login', '--flow', 'device', '--json'], env);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout).error.code).toBe('CODEX_OAUTH_STORE_CORRUPT');
+    expect(await readFile(join(home, 'auth.json'), 'utf8')).toBe(bytes);
+    const forced = await runCli(['login', '--flow', 'device', '--force'], env);
+    expect(forced.code, forced.stderr).toBe(0);
+    const backups = (await readdir(home)).filter((name) => name.startsWith('auth.json.bak-'));
+    expect(backups).toHaveLength(1);
+    expect(await readFile(join(home, backups[0] as string), 'utf8')).toBe(bytes);
+  });
+});
+
+describe('login where nobody can answer', () => {
+  it('flow auto without a terminal: typed error, exit 2, nothing bound or stored', async () => {
+    const r = await runCli(['login', '--json'], env);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error.code).toBe('CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE');
+  });
+});
