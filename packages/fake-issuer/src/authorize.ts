@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { escapeHtml, page, sendHtml } from './http-util.js';
+import { recordIssuedSecret } from './secrets-log.js';
 import type { IssuerState } from './state.js';
 
 /**
@@ -71,6 +72,7 @@ export function handleAuthorize(
       challenge: query.code_challenge!,
       via: 'browser',
     });
+    recordIssuedSecret('authorization_code', code);
     redirect.searchParams.set('code', code);
     redirect.searchParams.set('scope', query.scope!);
   } else {

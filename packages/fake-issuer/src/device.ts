@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { escapeHtml, openaiError, page, sendHtml, sendJson } from './http-util.js';
+import { recordIssuedSecret } from './secrets-log.js';
 import type { DeviceCode, IssuerState } from './state.js';
 import { randomHex, s256 } from './tokens.js';
 
@@ -52,6 +53,7 @@ export function handleUserCode(
     lastPollAt: null,
   };
   state.devices.set(device.deviceAuthId, device);
+  recordIssuedSecret('device_auth_id', device.deviceAuthId);
   sendJson(res, 200, {
     device_auth_id: device.deviceAuthId,
     user_code: device.userCode,
@@ -116,6 +118,8 @@ export function handleDevicePoll(
     challenge,
     via: 'device',
   });
+  recordIssuedSecret('device_code_verifier', verifier);
+  recordIssuedSecret('authorization_code', code);
   sendJson(res, 200, {
     authorization_code: code,
     code_challenge: challenge,

@@ -5,6 +5,7 @@ export {
 } from './backend.js';
 export { SLOW_DOWN_TOLERANCE_MS } from './device.js';
 export { REFRESH_MESSAGES } from './refresh.js';
+export { type IssuedSecretKind, recordIssuedSecret, SECRETS_LOG_ENV } from './secrets-log.js';
 export { startFakeIssuer } from './server.js';
 export { CODEX_CLIENT_ID, DEFAULT_ACCOUNT, decodeJwtPayload, s256 } from './tokens.js';
 export type {

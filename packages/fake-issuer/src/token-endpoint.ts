@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { oauthError, sendJson } from './http-util.js';
 import { handleRefresh } from './refresh.js';
+import { recordIssuedSecret } from './secrets-log.js';
 import type { IssuerState } from './state.js';
 import { s256 } from './tokens.js';
 
@@ -83,6 +84,9 @@ function exchangeCode(
     sendJson(res, 400, oauthError('invalid_grant', 'PKCE verification failed'));
     return;
   }
+  // The client's verifier is a secret too; it is logged only once it proved to be the real one,
+  // so deliberately wrong test verifiers ("x") do not become scan patterns.
+  recordIssuedSecret('pkce_verifier', verifier);
   entry.used = true;
   const minted = state.startGrant(entry.via, clientId);
   sendJson(res, 200, minted.body);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { recordIssuedSecret } from './secrets-log.js';
 import type { FakeAccount } from './types.js';
 
 /** The account every fake issuer starts with, unless `account` overrides fields. */
@@ -21,6 +22,12 @@ export function base64url(data: Buffer | string): string {
 export function s256(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
+
+/**
+ * Prefix of every `jti` minted here, so a token seen in a log is recognisably the fake's. Secret
+ * scans still match exact values (see `secrets-log.ts`), never this marker.
+ */
+export const JTI_PREFIX = 'fakeiss_';
 
 /** Random hex of `bytes` bytes: every opaque value the issuer mints. */
 export function randomHex(bytes: number): string {
@@ -102,7 +109,7 @@ export function mintTokens(input: MintInput): MintedTokens {
     email_verified: true,
     iat,
     exp,
-    jti: randomHex(8),
+    jti: `${JTI_PREFIX}${randomHex(8)}`,
     'https://api.openai.com/auth': auth,
   });
   const accessToken = makeJwt({
@@ -112,12 +119,15 @@ export function mintTokens(input: MintInput): MintedTokens {
     client_id: clientId,
     iat,
     exp,
-    jti: randomHex(8),
+    jti: `${JTI_PREFIX}${randomHex(8)}`,
     scp: GRANTED_SCOPE.split(' '),
     'https://api.openai.com/auth': auth,
     'https://api.openai.com/profile': { email: account.email, email_verified: true },
   });
   const refreshToken = `rt_${randomHex(20)}`;
+  recordIssuedSecret('id_token', idToken);
+  recordIssuedSecret('access_token', accessToken);
+  recordIssuedSecret('refresh_token', refreshToken);
   return {
     idToken,
     accessToken,

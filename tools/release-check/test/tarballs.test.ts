@@ -17,11 +17,14 @@ describe.each(Object.entries(tarballs))('packed %s', (name, tarball) => {
       for (const [dep, range] of Object.entries(deps)) {
         expect(range, `${field}.${dep}`).not.toMatch(/^workspace:/);
         const sibling = versions.get(dep);
-        // workspace:^ becomes ^x.y.z and workspace:* becomes x.y.z: the version must be today's.
-        if (sibling !== undefined)
+        // workspace:* becomes x.y.z, workspace:^ ^x.y.z, and the peers' workspace:>=x.y.z <1
+        // keeps its form: each must start at today's version of the sibling.
+        if (sibling !== undefined) {
+          const version = sibling.replace(/\./g, '\\.');
           expect(range, `${field}.${dep}`).toMatch(
-            new RegExp(`^\\^?${sibling.replace(/\./g, '\\.')}$`),
+            new RegExp(`^(\\^?${version}|>=${version} <\\d+)$`),
           );
+        }
       }
     }
   });
