@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cliEnv, freePort, removeDir, runCli, tempHome } from './helpers.js';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { describe, expect, it } from 'vitest';
+import { freePort, runCli, useCliSandbox } from './helpers.js';
 
 interface DoctorCheck {
   id: string;
@@ -17,19 +17,9 @@ let issuer: FakeIssuer;
 let home: string;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  issuer = await startFakeIssuer({
-    registeredPorts: 'any',
-    deviceAutoApprove: true,
-    deviceInterval: '0',
-  });
+useCliSandbox((sandbox) => {
+  ({ issuer, home, env } = sandbox);
 });
-afterAll(() => issuer.stop());
-beforeEach(async () => {
-  home = await tempHome();
-  env = cliEnv(home, { CODEX_OAUTH_ISSUER: issuer.url });
-});
-afterEach(() => removeDir(home));
 
 async function doctor(extraArgs: string[] = [], e = env) {
   const r = await runCli(['doctor', '--json', ...extraArgs], e);

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 /** The built command under test (the tests run what a user runs, not the sources). */
 export const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
@@ -103,4 +105,35 @@ export function canBind(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** What {@link useCliSandbox} hands each test. */
+export interface CliSandbox {
+  issuer: FakeIssuer;
+  home: string;
+  env: Record<string, string>;
+}
+
+/**
+ * The fixture every CLI test file shares: one fake issuer per file (device codes approve on their
+ * first poll, so `login --flow device` signs in at once), and a fresh CODEX_HOME and CLI env per
+ * test. `use` receives them after each setup step.
+ */
+export function useCliSandbox(use: (sandbox: CliSandbox) => void): void {
+  const sandbox = {} as CliSandbox;
+  beforeAll(async () => {
+    sandbox.issuer = await startFakeIssuer({
+      registeredPorts: 'any',
+      deviceAutoApprove: true,
+      deviceInterval: '0',
+    });
+    use(sandbox);
+  });
+  afterAll(() => sandbox.issuer.stop());
+  beforeEach(async () => {
+    sandbox.home = await tempHome();
+    sandbox.env = cliEnv(sandbox.home, { CODEX_OAUTH_ISSUER: sandbox.issuer.url });
+    use(sandbox);
+  });
+  afterEach(() => removeDir(sandbox.home));
 }

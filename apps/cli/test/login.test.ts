@@ -1,35 +1,16 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  canBind,
-  cliEnv,
-  FOLLOW_BROWSER,
-  freePort,
-  removeDir,
-  runCli,
-  startCli,
-  tempHome,
-} from './helpers.js';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { describe, expect, it } from 'vitest';
+import { canBind, FOLLOW_BROWSER, freePort, runCli, startCli, useCliSandbox } from './helpers.js';
 
 let issuer: FakeIssuer;
 let home: string;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  issuer = await startFakeIssuer({
-    registeredPorts: 'any',
-    deviceAutoApprove: true,
-    deviceInterval: '0',
-  });
+useCliSandbox((sandbox) => {
+  ({ issuer, home, env } = sandbox);
 });
-afterAll(() => issuer.stop());
-beforeEach(async () => {
-  home = await tempHome();
-  env = cliEnv(home, { CODEX_OAUTH_ISSUER: issuer.url });
-});
-afterEach(() => removeDir(home));
 
 describe('login --flow browser', () => {
   it('shows the link, opens it with BROWSER, and saves auth.json for Codex', async () => {

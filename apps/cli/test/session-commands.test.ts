@@ -1,27 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cliEnv, removeDir, runCli, tempHome } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, runCli, useCliSandbox } from './helpers.js';
 
 let issuer: FakeIssuer;
 let home: string;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  // Device codes approve on their first poll, so `login --flow device` signs in at once.
-  issuer = await startFakeIssuer({
-    registeredPorts: 'any',
-    deviceAutoApprove: true,
-    deviceInterval: '0',
-  });
+useCliSandbox((sandbox) => {
+  ({ issuer, home, env } = sandbox);
 });
-afterAll(() => issuer.stop());
-beforeEach(async () => {
-  home = await tempHome();
-  env = cliEnv(home, { CODEX_OAUTH_ISSUER: issuer.url });
-});
-afterEach(() => removeDir(home));
 
 /** Every token the issuer ever handed out: none of them may show up outside `token`. */
 function issuedSecrets(): string[] {
