@@ -1,6 +1,11 @@
 import * as oauth from 'oauth4webapi';
 import type { TokenSet } from './auth-record.js';
-import { DEVICE_LOGIN_TIMEOUT_MS, type DeviceCode, loginCancelledError } from './device-flow.js';
+import {
+  DEVICE_LOGIN_TIMEOUT_MS,
+  type DeviceCode,
+  loginCancelledError,
+  type PollTiming,
+} from './device-flow.js';
 import { CodexOAuthError, ErrorCodes } from './errors.js';
 import { type FetchLike, sleep } from './http.js';
 import { fromOauth4webapi, type OidcProfile, oidcCall, requireEndpoint } from './provider-oidc.js';
@@ -65,13 +70,8 @@ export async function requestDeviceAuthorization(
 }
 
 /** Options of {@link pollDeviceCodeGrant}. */
-export interface PollRfc8628Options extends Rfc8628Options {
+export interface PollRfc8628Options extends Rfc8628Options, PollTiming {
   deviceCode: DeviceCode;
-  /** Default 15 minutes: `CODEX_OAUTH_LOGIN_TIMEOUT`. */
-  timeoutMs?: number;
-  now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  onPending?: (info: { attempt: number; intervalMs: number }) => void;
 }
 
 /**

@@ -117,9 +117,8 @@ export async function requestUserCode(options: OpenAIDeviceOptions): Promise<Dev
   return processUserCodeResponse(await userCodeRequest(options), options.provider);
 }
 
-/** Options of {@link pollDeviceToken}. */
-export interface PollDeviceOptions extends OpenAIDeviceOptions {
-  deviceCode: DeviceCode;
+/** How long and how a device poll waits; shared by OpenAI's poll and RFC 8628's. */
+export interface PollTiming {
   /** Give up after this long (default 15 minutes): `CODEX_OAUTH_LOGIN_TIMEOUT`. */
   timeoutMs?: number;
   /** Clock, injectable for tests. */
@@ -128,6 +127,11 @@ export interface PollDeviceOptions extends OpenAIDeviceOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called after every pending answer (for `waiting` events). */
   onPending?: (info: { attempt: number; intervalMs: number }) => void;
+}
+
+/** Options of {@link pollDeviceToken}. */
+export interface PollDeviceOptions extends OpenAIDeviceOptions, PollTiming {
+  deviceCode: DeviceCode;
 }
 
 /**

@@ -32,6 +32,7 @@ export {
   exchangeDeviceGrant,
   type OpenAIDeviceOptions,
   type PollDeviceOptions,
+  type PollTiming,
   pollDeviceToken,
   processUserCodeResponse,
   requestUserCode,

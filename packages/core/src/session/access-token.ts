@@ -1,7 +1,7 @@
 import { CodexOAuthError, ErrorCodes } from '../errors.js';
 import { resolveContext } from './context.js';
 import { type RefreshSessionOptions, type SessionOptions, throwIfAborted } from './options.js';
-import { refreshIfDue } from './refresh-coordinator.js';
+import { refreshInContext } from './refresh-coordinator.js';
 import { recordFacts, type Status, statusOf } from './results.js';
 
 /**
@@ -14,14 +14,7 @@ import { recordFacts, type Status, statusOf } from './results.js';
 export async function refresh(options: RefreshSessionOptions = {}): Promise<Status> {
   throwIfAborted(options.signal);
   const ctx = await resolveContext(options);
-  const { record } = await refreshIfDue({
-    store: ctx.store,
-    provider: ctx.provider,
-    fetch: ctx.fetch,
-    force: options.force === true,
-    signal: options.signal,
-    onEvent: options.onEvent,
-  });
+  const { record } = await refreshInContext(ctx, options);
   return statusOf(record, ctx.store, ctx.warnings);
 }
 
@@ -56,15 +49,7 @@ export async function getAccessToken(options: SessionOptions = {}): Promise<Acce
     );
   }
   if (statusOf(record, ctx.store, []).needsRefresh) {
-    record = (
-      await refreshIfDue({
-        store: ctx.store,
-        provider: ctx.provider,
-        fetch: ctx.fetch,
-        signal: options.signal,
-        onEvent: options.onEvent,
-      })
-    ).record;
+    record = (await refreshInContext(ctx, options)).record;
   }
   const tokens = record.tokens as NonNullable<typeof record.tokens>;
   return { accessToken: tokens.accessToken, accountId: recordFacts(record).accountId };

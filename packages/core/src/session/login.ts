@@ -6,7 +6,7 @@ import { allowedWorkspaces, assertChatgptLoginAllowed, assertWorkspace } from '.
 import { openInBrowser } from './open-in-browser.js';
 import { type LoginOptions, throwIfAborted } from './options.js';
 import { awaitLogin, beginWithContext } from './pending-login.js';
-import { refreshIfDue } from './refresh-coordinator.js';
+import { refreshInContext } from './refresh-coordinator.js';
 import { type LoginResult, loginResult, recordFacts } from './results.js';
 
 /**
@@ -84,15 +84,7 @@ async function useStored(
   }
   if (isRefreshDue(record)) {
     try {
-      record = (
-        await refreshIfDue({
-          store: ctx.store,
-          provider: ctx.provider,
-          fetch: ctx.fetch,
-          signal: options.signal,
-          onEvent: options.onEvent,
-        })
-      ).record;
+      record = (await refreshInContext(ctx, options)).record;
     } catch (error) {
       if (!isCodexOAuthError(error, ErrorCodes.REFRESH_REJECTED)) throw error;
       warnings.push(

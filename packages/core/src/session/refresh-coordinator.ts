@@ -6,6 +6,7 @@ import type { FetchLike } from '../http.js';
 import type { Provider } from '../provider.js';
 import { type RefreshReason, refreshTokens } from '../refresh.js';
 import { storedRefreshToken } from '../token-store.js';
+import type { SessionContext } from './context.js';
 import type { SessionStore } from './resolve-store.js';
 
 /** Options of {@link refreshIfDue}. */
@@ -130,4 +131,19 @@ async function refreshUnderLock(
     expiresAt: next.tokens ? accessTokenExpiry(next.tokens.accessToken) : null,
   });
   return { record: next, refreshed: true };
+}
+
+/** {@link refreshIfDue} with a session call's store, provider and transport. */
+export function refreshInContext(
+  ctx: SessionContext,
+  options: { signal?: AbortSignal | undefined; onEvent?: OnEvent | undefined; force?: boolean },
+): Promise<CoordinatedRefresh> {
+  return refreshIfDue({
+    store: ctx.store,
+    provider: ctx.provider,
+    fetch: ctx.fetch,
+    force: options.force === true,
+    signal: options.signal,
+    onEvent: options.onEvent,
+  });
 }
