@@ -117,6 +117,21 @@ export async function requestUserCode(options: OpenAIDeviceOptions): Promise<Dev
   return processUserCodeResponse(await userCodeRequest(options), options.provider);
 }
 
+/**
+ * Consecutive 5xx, 429 or network failures a device poll rides out before it gives up: the user
+ * may be typing the code for minutes, and one bad gateway should not throw that away.
+ */
+export const MAX_POLL_FAILURES = 3;
+
+const TRANSIENT_NETWORK_CODES = new Set<string>([
+  ErrorCodes.NETWORK_ERROR,
+  ErrorCodes.REQUEST_TIMEOUT,
+]);
+
+function isTransientNetworkError(error: unknown): boolean {
+  return error instanceof CodexOAuthError && TRANSIENT_NETWORK_CODES.has(error.code);
+}
+
 /** How long and how a device poll waits; shared by OpenAI's poll and RFC 8628's. */
 export interface PollTiming {
   /** Give up after this long (default 15 minutes): `CODEX_OAUTH_LOGIN_TIMEOUT`. */
@@ -139,7 +154,8 @@ export interface PollDeviceOptions extends OpenAIDeviceOptions, PollTiming {
  * user approves. 403/404 (or `authorization_pending`) mean pending; `slow_down` doubles the
  * interval (cap 10 s); `expired_token` -> `CODEX_OAUTH_DEVICE_CODE_EXPIRED`; `access_denied` ->
  * `CODEX_OAUTH_ACCESS_DENIED`; the time limit -> `CODEX_OAUTH_LOGIN_TIMEOUT`; an aborted signal ->
- * `CODEX_OAUTH_LOGIN_CANCELLED`.
+ * `CODEX_OAUTH_LOGIN_CANCELLED`. Up to {@link MAX_POLL_FAILURES} consecutive 5xx, 429 or network
+ * failures are waited out like a pending answer.
  */
 export async function pollDeviceToken(options: PollDeviceOptions): Promise<DeviceGrant> {
   const deviceAuthId = deviceAuthIds.get(options.deviceCode);
@@ -153,40 +169,56 @@ export async function pollDeviceToken(options: PollDeviceOptions): Promise<Devic
   const wait = options.sleep ?? sleep;
   const deadline = now() + (options.timeoutMs ?? DEVICE_LOGIN_TIMEOUT_MS);
   let intervalMs = options.deviceCode.intervalMs;
+  let failures = 0;
   try {
     for (let attempt = 1; ; attempt++) {
-      const response = await postJson(
-        options.fetch,
-        options.provider.endpoints.deviceToken,
-        { device_auth_id: deviceAuthId, user_code: options.deviceCode.userCode },
-        { signal: options.signal },
-      );
-      if (response.ok) return readGrant(await readJson(response));
-      const details = await readOAuthError(response);
-      if (details.error === 'slow_down') {
-        intervalMs = Math.min(Math.max(intervalMs * 2, 1), DEVICE_MAX_INTERVAL_MS);
-      } else if (details.error === 'expired_token') {
-        throw new CodexOAuthError(
-          ErrorCodes.DEVICE_CODE_EXPIRED,
-          'The device code expired before it was entered. Start the sign-in again.',
-          { status: details.status, error: details.error },
+      let response: Response | undefined;
+      try {
+        response = await postJson(
+          options.fetch,
+          options.provider.endpoints.deviceToken,
+          { device_auth_id: deviceAuthId, user_code: options.deviceCode.userCode },
+          { signal: options.signal },
         );
-      } else if (details.error === 'access_denied') {
-        throw new CodexOAuthError(
-          ErrorCodes.ACCESS_DENIED,
-          'The sign-in was denied at the device page. Start again if that was a mistake.',
-          { status: details.status, error: details.error },
-        );
-      } else if (
-        details.status !== 403 &&
-        details.status !== 404 &&
-        details.error !== 'authorization_pending'
-      ) {
-        throw new CodexOAuthError(
-          ErrorCodes.TOKEN_EXCHANGE_FAILED,
-          `Device authorization failed with status ${details.status}: ${describeOAuthError(details)}. Start the sign-in again.`,
-          { status: details.status, ...(details.error && { error: details.error }) },
-        );
+      } catch (error) {
+        // A dropped connection or a timeout is not worth ending a 15-minute wait for.
+        if (options.signal?.aborted || !isTransientNetworkError(error)) throw error;
+        if (++failures >= MAX_POLL_FAILURES) throw error;
+      }
+      if (response !== undefined) {
+        if (response.ok) return readGrant(await readJson(response));
+        const details = await readOAuthError(response);
+        if (details.error === 'slow_down') {
+          intervalMs = Math.min(Math.max(intervalMs * 2, 1), DEVICE_MAX_INTERVAL_MS);
+          failures = 0;
+        } else if (details.error === 'expired_token') {
+          throw new CodexOAuthError(
+            ErrorCodes.DEVICE_CODE_EXPIRED,
+            'The device code expired before it was entered. Start the sign-in again.',
+            { status: details.status, error: details.error },
+          );
+        } else if (details.error === 'access_denied') {
+          throw new CodexOAuthError(
+            ErrorCodes.ACCESS_DENIED,
+            'The sign-in was denied at the device page. Start again if that was a mistake.',
+            { status: details.status, error: details.error },
+          );
+        } else if (
+          details.status === 403 ||
+          details.status === 404 ||
+          details.error === 'authorization_pending'
+        ) {
+          failures = 0;
+        } else if (
+          (details.status < 500 && details.status !== 429) ||
+          ++failures >= MAX_POLL_FAILURES
+        ) {
+          throw new CodexOAuthError(
+            ErrorCodes.TOKEN_EXCHANGE_FAILED,
+            `Device authorization failed with status ${details.status}: ${describeOAuthError(details)}. Start the sign-in again.`,
+            { status: details.status, ...(details.error && { error: details.error }) },
+          );
+        }
       }
       if (now() + intervalMs >= deadline) {
         throw new CodexOAuthError(

@@ -30,6 +30,7 @@ export {
   type DeviceCode,
   type DeviceGrant,
   exchangeDeviceGrant,
+  MAX_POLL_FAILURES,
   type OpenAIDeviceOptions,
   type PollDeviceOptions,
   type PollTiming,

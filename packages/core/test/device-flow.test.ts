@@ -1,7 +1,12 @@
 import { inspect } from 'node:util';
 import { type FakeIssuer, type FakeIssuerOptions, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exchangeDeviceGrant, pollDeviceToken, requestUserCode } from '../src/device-flow.js';
+import {
+  exchangeDeviceGrant,
+  MAX_POLL_FAILURES,
+  pollDeviceToken,
+  requestUserCode,
+} from '../src/device-flow.js';
 import { startDeviceLogin } from '../src/device-login.js';
 import { ErrorCodes } from '../src/errors.js';
 import type { OAuthEvent } from '../src/events.js';
@@ -149,6 +154,34 @@ describe('OpenAI device flow', () => {
     }).catch((e) => e);
     expect(error.code).toBe(ErrorCodes.LOGIN_TIMEOUT);
     expect(sleeps).toEqual([1000, 1000, 1000]);
+  });
+
+  it('rides out a 502 and a dropped connection while polling, then signs in', async () => {
+    let userCode = '';
+    const { provider, sleep, now } = await setup({}, (n) => {
+      if (n === 2) fake!.approveDevice(userCode);
+      return undefined;
+    });
+    const code = await requestUserCode({ fetch, provider });
+    userCode = code.userCode;
+    const path = '/api/accounts/deviceauth/token';
+    fake!.inject({ path, kind: 'status', status: 502, times: 1 });
+    fake!.inject({ path, kind: 'drop', times: 1 });
+    const grant = await pollDeviceToken({ fetch, provider, deviceCode: code, sleep, now });
+    expect(polls()).toHaveLength(3);
+    expect((await exchangeDeviceGrant({ fetch, provider, grant })).refreshToken).toBe(
+      fake!.issued.grants[0]!.refreshTokens[0],
+    );
+  });
+
+  it(`gives up after ${MAX_POLL_FAILURES} server errors in a row`, async () => {
+    const { provider, sleep, now } = await setup();
+    const code = await requestUserCode({ fetch, provider });
+    fake!.inject({ path: '/api/accounts/deviceauth/token', kind: 'status', status: 503, times: 5 });
+    await expect(
+      pollDeviceToken({ fetch, provider, deviceCode: code, sleep, now }),
+    ).rejects.toMatchObject({ code: ErrorCodes.TOKEN_EXCHANGE_FAILED, status: 503 });
+    expect(polls()).toHaveLength(MAX_POLL_FAILURES);
   });
 
   it('maps a 404 on the usercode endpoint to DEVICE_LOGIN_DISABLED with a hint', async () => {

@@ -54,10 +54,11 @@ const FAULTS: [string, FaultKind, string][] = [
   ['slow', { kind: 'delay', ms: SLOW_MS }, 'CODEX_OAUTH_REQUEST_TIMEOUT'],
   ['malformed JSON', { kind: 'malformed' }, 'CODEX_OAUTH_INVALID_RESPONSE'],
 ];
+const DEVICE_POLL_PATH = '/api/accounts/deviceauth/token';
 const LOGIN_STEPS: ['browser' | 'device', string][] = [
   ['browser', TOKEN_PATH],
   ['device', '/api/accounts/deviceauth/usercode'],
-  ['device', '/api/accounts/deviceauth/token'],
+  ['device', DEVICE_POLL_PATH],
   ['device', TOKEN_PATH],
 ];
 
@@ -67,17 +68,37 @@ describe.concurrent('issuer faults during sign-in: a typed error, nothing stored
       it(`${flow} sign-in, ${name} on ${path} -> ${code}`, async () => {
         const { fake, home } = await setup();
         const memory = memoryStore();
-        fake.inject({ path, ...fault } as Fault);
+        // The device poll rides out a few transient failures in a row (MAX_POLL_FAILURES), so
+        // there the fault must persist to end the sign-in.
+        const persist = path === DEVICE_POLL_PATH ? { times: Number.POSITIVE_INFINITY } : {};
+        fake.inject({ path, ...fault, ...persist } as Fault);
         const options = sessionOptions(fake, { flow, fetch: net, timeoutMs: 10_000 });
         // File storage: no auth.json, no temp file left.
         expect(await codeOf(login({ ...options, codexHome: home, storage: 'file' }))).toBe(code);
         expect((await readdir(home)).filter((n) => n.includes('auth'))).toEqual([]);
         // Memory storage: the store stays empty.
-        fake.inject({ path, ...fault } as Fault);
+        fake.inject({ path, ...fault, ...persist } as Fault);
         expect(await codeOf(login({ ...options, store: memory }))).toBe(code);
         expect(await memory.load()).toBeNull();
       });
     }
+  }
+});
+
+describe.concurrent('a device sign-in rides out one transient failure while polling', () => {
+  for (const [name, fault] of [
+    ['dropped connection', { kind: 'drop' }],
+    ['502', { kind: 'status', status: 502 }],
+  ] as const) {
+    it(`${name} once on ${DEVICE_POLL_PATH} -> signed in`, async () => {
+      const { fake } = await setup();
+      const memory = memoryStore();
+      fake.inject({ path: DEVICE_POLL_PATH, times: 1, ...fault } as Fault);
+      const options = sessionOptions(fake, { flow: 'device', fetch: net, timeoutMs: 10_000 });
+      const result = await login({ ...options, store: memory });
+      expect(result.flowUsed).toBe('device_code');
+      expect((await memory.load())?.tokens).not.toBeNull();
+    });
   }
 });
 
