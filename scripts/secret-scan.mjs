@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { findLeaks, formatFinding, indexPatterns } from '../tools/secret-scan/src/find-leaks.mjs';
 import { findLogFiles, readTextFile } from '../tools/secret-scan/src/log-files.mjs';
 import { buildPatterns, parseSecretsLog } from '../tools/secret-scan/src/patterns.mjs';
+import { formatTally, tallyVitest } from '../tools/secret-scan/src/test-tally.mjs';
 
 const SECRETS_LOG_ENV = 'CODEX_OAUTH_FAKE_ISSUER_SECRETS_LOG';
 const DEFAULT_COMMAND = [
@@ -128,6 +129,11 @@ for (const file of logFiles) {
 }
 
 const bytes = texts.stdout.length + texts.stderr.length;
+// The last line CI reads: every package's vitest totals, added up.
+const tally = tallyVitest(texts.stdout);
+process.once('exit', () => {
+  if (tally) process.stdout.write(`${formatTally(tally)}\n`);
+});
 say(
   `test run exited ${exitCode} after ${seconds} s; searched ${(bytes / 1e6).toFixed(1)} MB of ` +
     `output and ${logFiles.length} log file(s) for ${secrets.length} logged secret(s) ` +
