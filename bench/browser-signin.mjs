@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { openaiProfile, resolveFetch, startBrowserLogin } from '../packages/core/dist/index.js';
 import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
+import { recordSummary } from './lib/summary.mjs';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const WARMUP = 20;
@@ -114,3 +115,12 @@ console.log(`browser sign-in, ${RUNS} runs each (Node ${process.version}, loopba
 console.log(`  codex-oauth startBrowserLogin   median ${fmt(lib.median)}  p90 ${fmt(lib.p90)}`);
 console.log(`  bare node:http + fetch          median ${fmt(base.median)}  p90 ${fmt(base.p90)}`);
 console.log(`  ratio (median)                  ${(lib.median / base.median).toFixed(2)}x`);
+recordSummary({
+  bench: 'browser-signin',
+  metric: 'sign-in median',
+  ours: lib.median,
+  baseline: base.median,
+  baselineName: 'bare node:http + fetch',
+  unit: 'ms',
+  note: `${RUNS} runs each; authorize -> loopback callback -> exchange`,
+});

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
+import { recordSummary } from './lib/summary.mjs';
 
 const RUNS = Number(process.argv[2] ?? 40);
 const WARMUP = 3;
@@ -149,3 +150,36 @@ if (samples.has('unshare: codex login status (npm)')) {
   );
 }
 for (const note of notes) console.log(`note: ${note}`);
+
+// Headline figures for bench/run-all.mjs (see bench/lib/summary.mjs).
+for (const [metric, name] of [
+  ['`codex-oauth status` cold start', 'codex-oauth status'],
+  ['`codex-oauth --help` cold start', 'codex-oauth --help'],
+]) {
+  recordSummary({
+    bench: 'cli-start',
+    metric,
+    ours: median(name),
+    baseline: median('node -e 0'),
+    baselineName: 'node -e 0',
+    unit: 'ms',
+    note: `median of ${RUNS}`,
+  });
+}
+for (const [flavour, name] of [
+  ['npm', 'unshare: codex login status (npm)'],
+  ['native', 'unshare: codex login status (native)'],
+]) {
+  if (!samples.has(name)) continue;
+  // Codex runs under unshare and we do not, so each is compared as a multiple of its own
+  // `node -e 0`: the ratio of the two multiples is the like-for-like figure.
+  recordSummary({
+    bench: 'cli-start',
+    metric: `status cold start vs Codex (${flavour})`,
+    ours: median('codex-oauth status') / median('node -e 0'),
+    baseline: median(name) / median('unshare: node -e 0'),
+    baselineName: `codex login status (${flavour})`,
+    unit: 'x node -e 0',
+    note: 'each as a multiple of `node -e 0` run the same way (Codex under unshare -n)',
+  });
+}

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { recordSummary } from './lib/summary.mjs';
 
 const REPO = resolve(import.meta.dirname, '..');
 // Core's runtime dependencies are workspace siblings, so their tarballs go in with it.
@@ -73,6 +74,26 @@ try {
   console.log(
     `  (install wall time, network-dependent: ${rows.map((r) => `${r.label} ${r.seconds.toFixed(1)} s`).join(', ')})`,
   );
+  for (const row of rows.slice(1)) {
+    recordSummary({
+      bench: 'install-footprint',
+      metric: `bytes on disk vs ${row.label}`,
+      ours: ours.disk / 1024 / 1024,
+      baseline: row.disk / 1024 / 1024,
+      baselineName: row.label,
+      unit: 'MB',
+      note: 'du of node_modules after a plain npm install',
+    });
+    recordSummary({
+      bench: 'install-footprint',
+      metric: `packages vs ${row.label}`,
+      ours: ours.packages,
+      baseline: row.packages,
+      baselineName: row.label,
+      unit: 'packages',
+      note: 'npm ls --all --parseable, minus the project',
+    });
+  }
 } finally {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 }

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { recordSummary } from './lib/summary.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const root = dirname(dirname(self));
@@ -217,6 +218,37 @@ async function inside() {
     rows.push({ n, ours, codex });
   }
   print(rows, binary);
+  summarise(rows, binary);
+}
+
+/** Headline figures for bench/run-all.mjs: requests and wall time per N (bench/lib/summary.mjs). */
+function summarise(rows, binary) {
+  for (const { n, ours, codex } of rows) {
+    const missing = binary ? `Codex not run (N > --codex-max ${CODEX_MAX})` : 'no Codex binary';
+    const outcome = codex
+      ? `Codex: ${codex.rejected} rejected, grant ${codex.revoked ? 'revoked' : 'alive'}`
+      : missing;
+    recordSummary({
+      bench: 'refresh-storm',
+      metric: `N=${n} refresh requests`,
+      ours: ours.requests,
+      baseline: codex ? codex.requests : null,
+      baselineName: 'codex doctor',
+      unit: 'requests',
+      note: `ours: ${ours.rejected} rejected, ${ours.failed} failed; ${outcome}`,
+    });
+    recordSummary({
+      bench: 'refresh-storm',
+      metric: `N=${n} wall time`,
+      ours: ours.ms,
+      baseline: codex ? codex.ms : null,
+      baselineName: 'codex doctor',
+      unit: 'ms',
+      note: codex
+        ? "not like for like: ours from the release of already loaded processes, Codex from spawn, with ~10 s of `codex doctor`'s offline checks (raw output: when Codex's last refresh landed)"
+        : missing,
+    });
+  }
 }
 
 function print(rows, binary) {
