@@ -2,9 +2,9 @@
 // Run from the repo root after building: see bench/README.md.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { openaiProfile, resolveFetch, startBrowserLogin } from '../packages/core/dist/index.js';
 import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
+import { measureSideBySide } from './lib/side-by-side.mjs';
 import { recordSummary } from './lib/summary.mjs';
 
 const RUNS = Number(process.argv[2] ?? 200);
@@ -80,36 +80,13 @@ async function bare() {
   await new Promise((resolve) => server.close(resolve));
 }
 
-async function measure(fn) {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
-
-const samples = { library: [], bare: [] };
-for (let i = 0; i < WARMUP; i++) {
-  await withLibrary();
-  await bare();
-}
-for (let i = 0; i < RUNS; i++) {
-  // Alternate which goes first so neither always runs on a warmer process.
-  if (i % 2 === 0) {
-    samples.library.push(await measure(withLibrary));
-    samples.bare.push(await measure(bare));
-  } else {
-    samples.bare.push(await measure(bare));
-    samples.library.push(await measure(withLibrary));
-  }
-}
+const { ours: lib, baseline: base } = await measureSideBySide({
+  ours: withLibrary,
+  baseline: bare,
+  runs: RUNS,
+  warmup: WARMUP,
+});
 await fake.stop();
-
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return { median: at(0.5), p90: at(0.9) };
-};
-const lib = stats(samples.library);
-const base = stats(samples.bare);
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
 console.log(`browser sign-in, ${RUNS} runs each (Node ${process.version}, loopback fake issuer)`);
 console.log(`  codex-oauth startBrowserLogin   median ${fmt(lib.median)}  p90 ${fmt(lib.p90)}`);
