@@ -9,11 +9,15 @@ import { build } from 'tsup';
  */
 export const CHILD_BUNDLE = fileURLToPath(new URL('../test-output/index.js', import.meta.url));
 
-export default async function setup(): Promise<void> {
+/**
+ * Bundles `source` (a path under `src/`) to `test-output/<name>.js` for child processes. The
+ * output sits one level below the package root, as `dist/index.js` does, so the flock addon
+ * resolves the same way.
+ */
+export async function bundleForChildren(name: string, source: string): Promise<void> {
   await build({
     config: false,
-    // Only the lock layer: children need nothing else, and it imports no workspace package.
-    entry: { index: fileURLToPath(new URL('../src/acquire-lock.ts', import.meta.url)) },
+    entry: { [name]: fileURLToPath(new URL(`../${source}`, import.meta.url)) },
     outDir: fileURLToPath(new URL('../test-output', import.meta.url)),
     format: ['esm'],
     platform: 'node',
@@ -22,4 +26,9 @@ export default async function setup(): Promise<void> {
     clean: false,
     silent: true,
   });
+}
+
+export default async function setup(): Promise<void> {
+  // Only the lock layer: children need nothing else, and it imports no workspace package.
+  await bundleForChildren('index', 'src/acquire-lock.ts');
 }

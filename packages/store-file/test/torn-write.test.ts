@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileStore } from '../src/index.js';
+import { bundleForChildren } from './bundle-for-children.js';
 // @ts-expect-error: plain .mjs shared with the child process, no types.
 import { tornIndex, tornRecord } from './fixtures/torn-records.mjs';
 
@@ -21,17 +21,7 @@ const BLOCK = 100_000; // record numbers of round r are r * BLOCK + k
 let home: string;
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'codex-oauth-torn-'));
-  await build({
-    config: false,
-    entry: { store: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
-    outDir: fileURLToPath(new URL('../test-output', import.meta.url)),
-    format: ['esm'],
-    platform: 'node',
-    target: 'node20',
-    dts: false,
-    clean: false,
-    silent: true,
-  });
+  await bundleForChildren('store', 'src/index.ts');
 });
 afterAll(() => rm(home, { recursive: true, force: true }));
 
