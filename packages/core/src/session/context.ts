@@ -2,19 +2,12 @@ import { detectEnvironment, type EnvironmentInfo } from '@codex-oauth/env-detect
 import { type FetchLike, resolveFetch } from '../http.js';
 import { type Provider, resolveProvider } from '../provider.js';
 import type { SessionOptions } from './options.js';
-import { resolveStore, type SessionStore, type SignInConfig } from './resolve-store.js';
+import { mergeEnv, resolveStoreContext, type StoreContext } from './store-context.js';
 
 /** Everything one session call works with, resolved once at its start. */
-export interface SessionContext {
-  /** `options.env` merged over `process.env` (undefined values dropped). */
-  readonly env: Record<string, string | undefined>;
+export interface SessionContext extends StoreContext {
   readonly provider: Provider;
   readonly fetch: FetchLike;
-  readonly store: SessionStore;
-  /** Codex's sign-in restrictions, when the store reads `config.toml` (store-file). */
-  readonly config: SignInConfig;
-  /** Store warnings (keyring config, lock fallback, loose file mode): copied into results. */
-  readonly warnings: string[];
   /** Detects the environment on first use (only sign-ins need it). */
   environment(): EnvironmentInfo;
 }
@@ -27,7 +20,7 @@ export interface SessionContext {
 export async function resolveContext(options: SessionOptions): Promise<SessionContext> {
   const env = mergeEnv(options.env);
   const fetch = resolveFetch({ fetch: options.fetch, env });
-  const [provider, store] = await Promise.all([
+  const [provider, storeContext] = await Promise.all([
     resolveProvider({
       ...(options.provider !== undefined && { provider: options.provider }),
       ...(options.issuer !== undefined && { issuer: options.issuer }),
@@ -36,26 +29,13 @@ export async function resolveContext(options: SessionOptions): Promise<SessionCo
       fetch,
       ...(options.signal && { signal: options.signal }),
     }),
-    resolveStore(options, env),
+    resolveStoreContext(options, env),
   ]);
-  const described = store.describe?.();
-  const config = store.config?.();
-  const warnings = [...(described?.warnings ?? [])];
-  // store-file's describe() already includes the config warnings; add any it did not.
-  for (const warning of config?.warnings ?? []) {
-    if (!warnings.includes(warning)) warnings.push(warning);
-  }
   let detected: EnvironmentInfo | undefined;
   return {
-    env,
+    ...storeContext,
     provider,
     fetch,
-    store,
-    config: {
-      forcedWorkspaceIds: config?.forcedWorkspaceIds ?? null,
-      forcedLoginMethod: config?.forcedLoginMethod ?? null,
-    },
-    warnings,
     environment() {
       detected ??= detectEnvironment({
         ...options.environment,
@@ -65,16 +45,4 @@ export async function resolveContext(options: SessionOptions): Promise<SessionCo
       return detected;
     },
   };
-}
-
-/** `process.env` with `overrides` on top; an `undefined` override removes the variable. */
-export function mergeEnv(
-  overrides: Record<string, string | undefined> | undefined,
-): Record<string, string | undefined> {
-  const merged: Record<string, string | undefined> = { ...process.env };
-  for (const [key, value] of Object.entries(overrides ?? {})) {
-    if (value === undefined) delete merged[key];
-    else merged[key] = String(value);
-  }
-  return merged;
 }

@@ -1,6 +1,6 @@
-import { resolveContext } from './context.js';
 import { type SessionOptions, throwIfAborted } from './options.js';
 import { type Status, statusOf } from './results.js';
+import { resolveStoreContext } from './store-context.js';
 
 /**
  * Reports what is stored, without any network request (SPEC §3): signed in or not, the account's
@@ -15,7 +15,8 @@ import { type Status, statusOf } from './results.js';
  */
 export async function status(options: SessionOptions = {}): Promise<Status> {
   throwIfAborted(options.signal);
-  const ctx = await resolveContext(options);
+  // Only the store: status makes no request, so it loads neither the provider nor net-ca.
+  const ctx = await resolveStoreContext(options);
   const record = await ctx.store.load();
   return statusOf(record, ctx.store, ctx.warnings);
 }
