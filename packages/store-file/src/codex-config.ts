@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { CONFIG_FILE } from './codex-home.js';
@@ -35,13 +35,7 @@ const STORES: readonly string[] = ['file', 'keyring', 'auto', 'ephemeral'];
  */
 export function readCodexConfig(codexHome: string): CodexConfig {
   const path = join(codexHome, CONFIG_FILE);
-  const config: CodexConfig = {
-    credentialsStore: 'file',
-    forcedWorkspaceIds: null,
-    forcedLoginMethod: null,
-    warnings: [],
-    path,
-  };
+  const config = defaults(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -67,6 +61,61 @@ export function readCodexConfig(codexHome: string): CodexConfig {
   readWorkspaces(table.forced_chatgpt_workspace_id, config);
   readMethod(table.forced_login_method, config);
   return config;
+}
+
+/**
+ * A {@link readCodexConfig} that parses `config.toml` again only when the file changed (inode,
+ * size or mtime differ): a store reads it for `describe()` and again for `config()`, often in the
+ * same call, and a long-running host asks on every `status()`. Each call returns its own copy.
+ *
+ * @example
+ * ```ts
+ * const config = codexConfigReader(codexHome);
+ * config().warnings; // parsed once
+ * config().forcedWorkspaceIds; // a stat, no parse
+ * ```
+ */
+export function codexConfigReader(codexHome: string): () => CodexConfig {
+  const path = join(codexHome, CONFIG_FILE);
+  let last: { stamp: string; config: CodexConfig } | undefined;
+  return () => {
+    const stamp = fileStamp(path);
+    if (stamp === undefined || last?.stamp !== stamp) {
+      // An absent file is the defaults, without reading it (which would throw ENOENT).
+      const config = stamp === 'absent' ? defaults(path) : readCodexConfig(codexHome);
+      last = stamp === undefined ? undefined : { stamp, config };
+      return copy(config);
+    }
+    return copy(last.config);
+  };
+}
+
+/** `absent`, an identity of the file's current version, or `undefined` when it cannot be told. */
+function fileStamp(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    return stat === undefined ? 'absent' : `${stat.ino}:${stat.size}:${Math.trunc(stat.mtimeMs)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function defaults(path: string): CodexConfig {
+  return {
+    credentialsStore: 'file',
+    forcedWorkspaceIds: null,
+    forcedLoginMethod: null,
+    warnings: [],
+    path,
+  };
+}
+
+function copy(config: CodexConfig): CodexConfig {
+  return {
+    ...config,
+    forcedWorkspaceIds: config.forcedWorkspaceIds && [...config.forcedWorkspaceIds],
+    warnings: [...config.warnings],
+  };
 }
 
 function readStore(value: unknown, config: CodexConfig): void {

@@ -12,7 +12,7 @@ import { ensureDirectory, writeFailed, writeFileAtomic } from './atomic-write.js
 import { parseAuthJson } from './auth-json.js';
 import { serializeAuthJson } from './auth-serialize.js';
 import { lockBackend } from './backend.js';
-import { type CodexConfig, readCodexConfig } from './codex-config.js';
+import { type CodexConfig, codexConfigReader } from './codex-config.js';
 import {
   AUTH_FILE,
   type CodexHomeOptions,
@@ -76,6 +76,7 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
   const legacyPath = join(codexHome, LEGACY_CREDENTIALS_FILE);
   const writeLock = join(codexHome, WRITE_LOCK_FILE);
   const writeWait = { timeoutMs: options.writeLockTimeoutMs ?? 10_000 };
+  const readConfig = codexConfigReader(codexHome);
 
   const underWriteLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     await prepare(codexHome);
@@ -143,13 +144,13 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
       return underWriteLock(() => moveFileAside(path));
     },
 
-    config: () => readCodexConfig(codexHome),
+    config: readConfig,
 
     describe() {
       const warnings: string[] = [];
       const backend = lockBackend();
       if (backend.kind !== 'flock' && backend.reason) warnings.push(backend.reason);
-      warnings.push(...readCodexConfig(codexHome).warnings);
+      warnings.push(...readConfig().warnings);
       const loose = looseMode(path);
       if (loose !== null) {
         warnings.push(

@@ -8,7 +8,11 @@ export {
   type LockBackendKind,
   lockBackend,
 } from './backend.js';
-export * from './codex-config.js';
+export {
+  type CodexConfig,
+  type CredentialsStoreMode,
+  readCodexConfig,
+} from './codex-config.js';
 export * from './codex-home.js';
 export type { FileLock } from './file-lock.js';
 export * from './file-store.js';

@@ -1,7 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { codexConfigReader } from '../src/codex-config.js';
 import { readCodexConfig } from '../src/index.js';
 
 let dir: string;
@@ -61,5 +62,41 @@ describe('readCodexConfig', () => {
       forcedWorkspaceIds: null,
     });
     expect(config.warnings).toHaveLength(3);
+  });
+});
+
+describe('codexConfigReader (the file store reads config.toml through it)', () => {
+  it('parses again only when the file changes, and hands out copies', async () => {
+    const read = codexConfigReader(dir);
+    expect(read()).toMatchObject({ credentialsStore: 'file', warnings: [] });
+
+    await writeFile(join(dir, 'config.toml'), 'cli_auth_credentials_store = "keyring"\n');
+    const first = read();
+    expect(first.credentialsStore).toBe('keyring');
+    first.warnings.push('changed by the caller');
+    expect(read().warnings).toHaveLength(1);
+
+    // Same inode, another size: a new version of the file.
+    await writeFile(join(dir, 'config.toml'), 'forced_chatgpt_workspace_id = ["ws-1"]\n');
+    expect(read()).toMatchObject({ credentialsStore: 'file', forcedWorkspaceIds: ['ws-1'] });
+
+    await rm(join(dir, 'config.toml'));
+    expect(read()).toMatchObject({ forcedWorkspaceIds: null, warnings: [] });
+  });
+
+  it('does not parse an unchanged file twice', async () => {
+    const file = join(dir, 'config.toml');
+    const second = 1_700_000_000; // a whole second: set and read back exactly
+    await writeFile(file, 'forced_login_method = "api"\n');
+    await utimes(file, second, second);
+    const read = codexConfigReader(dir);
+    const before = read();
+    expect(before.forcedLoginMethod).toBe('api');
+    // Different bytes of the same size in the same inode, with the old mtime put back: to the
+    // reader this is the version it parsed, so the first parse is served again.
+    await writeFile(file, 'forced_login_method = "zzz"\n');
+    await utimes(file, second, second);
+    expect(read()).toEqual(before);
+    expect(readCodexConfig(dir).warnings).toHaveLength(1);
   });
 });
