@@ -4,33 +4,56 @@ import { dirname, join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 import { packageBuild } from '../../tsup.base.ts';
 
-// node:crypto costs ~2.5 ms to load, about 10% of a bare `node -e 0`, and `status` only needs it
-// in code it never runs (store-file's temp-file and lock-owner names). Every import of it is
-// served by this module instead, which loads node:crypto on the first call. Only the names our
-// packages import are provided; a new one fails the build (esbuild: "No matching export").
-const LAZY_CRYPTO = `
-let crypto;
-const load = () => (crypto ??= require('node:crypto'));
-export const randomBytes = (...args) => load().randomBytes(...args);
-export const createHash = (...args) => load().createHash(...args);
-export const timingSafeEqual = (...args) => load().timingSafeEqual(...args);
-export const X509Certificate = new Proxy(function X509Certificate() {}, {
-  construct: (_, args) => new (load().X509Certificate)(...args),
-});
-`;
+// Node built-ins that cost real start-up time to load (node:crypto ~2.5 ms, node:fs/promises
+// ~1.3 ms because it loads readline, node:module ~0.5 ms, node:net, node:http, ...) while `status` and `--help` only
+// reach them in code they never run. Each import of one is served by a generated module whose
+// functions load the built-in on their first call (classes too: `new` is forwarded). Only
+// functions are offered: importing a value such as `os.EOL` through it fails the build
+// (esbuild: "No matching export") instead of loading eagerly; import it from `node:os` via
+// `require` then. The names come from the built-in at build time; esbuild drops the unused ones.
+const LAZY_BUILTINS = [
+  'child_process',
+  'crypto',
+  'fs/promises',
+  'http',
+  'module',
+  'net',
+  'os',
+  'timers/promises',
+];
 
-const lazyCrypto: NonNullable<Options['esbuildPlugins']>[number] = {
-  name: 'lazy-node-crypto',
+function lazyBuiltinSource(name: string): string {
+  const builtin = createRequire(import.meta.url)(`node:${name}`) as Record<string, unknown>;
+  const functions = Object.keys(builtin).filter(
+    (key) => typeof builtin[key] === 'function' && /^[A-Za-z_$][\w$]*$/.test(key),
+  );
+  return [
+    'let loaded;',
+    `const load = () => (loaded ??= require('node:${name}'));`,
+    ...functions.map(
+      (fn) =>
+        `export function ${fn}(...args) { return new.target ? Reflect.construct(load().${fn}, args, new.target) : load().${fn}.apply(this, args); }`,
+    ),
+  ].join('\n');
+}
+
+const lazyBuiltins: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'lazy-node-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
-      args.kind === 'import-statement' ? { path: 'crypto', namespace: 'lazy-crypto' } : undefined,
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.kind === 'import-statement'
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }
+        : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
-      contents: LAZY_CRYPTO,
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: lazyBuiltinSource(args.path),
       loader: 'js',
     }));
   },
 };
+
+const IMPORT_META_URL_SHIM = join(import.meta.dirname, 'build-support', 'import-meta-url.js');
 
 const COMMANDS = ['login', 'status', 'refresh', 'token', 'logout', 'authorize-url', 'doctor'];
 
@@ -61,7 +84,8 @@ async function copyFlockAddon(): Promise<void> {
 export default defineConfig(
   packageBuild(
     {
-      cli: 'src/cli.ts',
+      cli: 'src/bin.ts',
+      main: 'src/main.ts',
       ...Object.fromEntries(
         COMMANDS.map((name) => [`commands/${name}`, `src/commands/${name}.ts`]),
       ),
@@ -76,7 +100,7 @@ export default defineConfig(
       format: ['cjs'],
       noExternal: [/^@codex-oauth\//, 'oauth4webapi', 'smol-toml', 'uqr'],
       // The shared "externalise node_modules" rule and tsup's node: rewrite would resolve
-      // node:crypto before the lazy-crypto plugin below sees it, so externals are listed here.
+      // the built-ins before the lazy-builtins plugin below sees them, so externals are listed here.
       skipNodeModulesBundle: false,
       removeNodeProtocol: false,
       external: ['undici', 'ci-info'],
@@ -88,9 +112,10 @@ export default defineConfig(
       // esbuild's own tree shaking suffices; tsup's extra rollup pass would hoist every
       // require() to the top of the bundle, undoing the lazy loading of undici and uqr.
       treeshake: false,
-      // `import.meta.url` (store-file's addon path, env-detect's createRequire) becomes the
-      // chunk's file URL.
-      shims: true,
+      // `import.meta.dirname` (store-file's addon path) becomes the bundle's `__dirname`, and
+      // `import.meta.url` (env-detect's createRequire) its file URL, computed when first read
+      // (build-support/import-meta-url.js).
+      shims: false,
       // Lazy commands load with require(), not import(): a dynamic import() would start the ESM
       // loader that the CommonJS format avoids.
       esbuildOptions(options) {
@@ -99,11 +124,17 @@ export default defineConfig(
         // chunks at module boundaries, so only from the sources does `status` leave the loopback
         // server, the flows and their Node built-ins to the chunks of the commands that use them.
         options.alias = { ...options.alias, ...WORKSPACE_SOURCES };
+        options.define = {
+          ...options.define,
+          'import.meta.url': '__codexOAuthImportMeta.url',
+          'import.meta.dirname': '__dirname',
+        };
+        options.inject = [...(options.inject ?? []), IMPORT_META_URL_SHIM];
       },
       dts: false,
       sourcemap: false,
       banner: { js: '#!/usr/bin/env node' },
-      esbuildPlugins: [lazyCrypto],
+      esbuildPlugins: [lazyBuiltins],
       onSuccess: copyFlockAddon,
     },
   ),

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type FlagSpec, splitArgv } from './argv.js';
 import { UsageError } from './usage-error.js';
 
 /** The commands of `codex-oauth`, in the order `--help` lists them. */
@@ -49,7 +49,7 @@ const OPTIONS = {
   'no-revoke': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
-} as const;
+} as const satisfies Record<string, FlagSpec>;
 
 type OptionName = keyof typeof OPTIONS;
 
@@ -71,11 +71,11 @@ export const ALLOWED: Record<Command, readonly OptionName[]> = {
  * flags, flags the command does not take, stray arguments and bad values throw {@link UsageError}.
  */
 export function parseCommandLine(argv: readonly string[]): Invocation {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  let parsed: ReturnType<typeof splitArgv>;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = splitArgv(argv, OPTIONS);
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, '.'));
+    throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   const [name, ...extra] = positionals;

@@ -1,15 +1,15 @@
-import { createRequire } from 'node:module';
 import packageJson from '../package.json' with { type: 'json' };
 import { type Command, parseCommandLine } from './args.js';
 import type { CommandRun, Context } from './context.js';
 import { Exit, type ExitCode, reportFor } from './error-table.js';
 import { helpText } from './help.js';
+import type { LoadBundle } from './launcher/bundle-loader.js';
 import { createOutput } from './ui/output.js';
 
 /** The version printed by `--version`. */
 export const VERSION: string = packageJson.version;
 
-// Each command is its own bundle (`dist/commands/<name>.cjs`, see tsup.config.ts), required only
+// Each command is its own bundle (`dist/commands/<name>.cjs`, see tsup.config.ts), loaded only
 // when it runs: `--help` loads none, `status` never loads the network stack or the QR renderer.
 const EXPORTS: Record<Command, string> = {
   login: 'login',
@@ -21,23 +21,26 @@ const EXPORTS: Record<Command, string> = {
   doctor: 'doctor',
 };
 
-function load(command: Command): CommandRun {
-  const requireHere = createRequire(import.meta.url);
-  const mod = requireHere(`./commands/${command}.cjs`) as Record<string, CommandRun>;
+function loadCommand(load: LoadBundle, command: Command): CommandRun {
+  const mod = load(`commands/${command}`) as Record<string, CommandRun>;
   return mod[EXPORTS[command]] as CommandRun;
 }
 
 /**
  * Runs `codex-oauth` with `argv` and returns the exit code. Every error ends here and is
- * reported once, through the table in `error-table.ts`.
+ * reported once, through the table in `error-table.ts`. `load` loads a bundle of `dist/` (the
+ * launcher's, with its code cache: see `bin.ts`).
  */
-export async function main(argv: readonly string[]): Promise<ExitCode> {
+export async function main(argv: readonly string[], load: LoadBundle): Promise<ExitCode> {
   const out = createOutput(argv.includes('--json'));
-  const controller = new AbortController();
-  // First Ctrl-C: cancel the running command (a login frees its port and ends with
-  // LOGIN_CANCELLED). A second one: leave at once.
+  // Ctrl-C is handled once a command asks for the signal (every command that waits does): the
+  // first cancels it (a login frees its port and ends with LOGIN_CANCELLED), a second leaves at
+  // once. Until then Node's default applies, which ends the process as the handler would. Made
+  // on demand because `status` never asks, and the AbortController and the signal handler cost
+  // ~0.5 ms of its start-up.
+  let controller: AbortController | undefined;
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(Exit.CANCELLED);
+    if (controller === undefined || controller.signal.aborted) process.exit(Exit.CANCELLED);
     controller.abort();
   };
   try {
@@ -50,13 +53,18 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       out.stdout(helpText(invocation.command));
       return Exit.OK;
     }
-    process.on('SIGINT', onSigint);
-    const run = load(invocation.command);
+    const run = loadCommand(load, invocation.command);
     const ctx: Context = {
       flags: invocation.flags,
       out,
       env: process.env,
-      signal: controller.signal,
+      get signal() {
+        if (controller === undefined) {
+          controller = new AbortController();
+          process.on('SIGINT', onSigint);
+        }
+        return controller.signal;
+      },
     };
     return await run(ctx);
   } catch (error) {

@@ -65,7 +65,7 @@ export function printStatus(out: Output, s: Status): void {
 
 /** `codex-oauth status`: exit 0 signed in, 1 not signed in; errors (exit 2) are thrown. */
 export const status: CommandRun = async (ctx) => {
-  const s = await readStatus(sessionOptions(ctx));
+  const s = await readStatus(sessionOptions(ctx, { cancellable: false }));
   if (ctx.flags.json) ctx.out.document(statusDocument(s));
   else printStatus(ctx.out, s);
   return s.authenticated ? Exit.OK : Exit.NOT_SIGNED_IN;
