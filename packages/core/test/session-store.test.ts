@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { chmod, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { memoryStore } from '@codex-oauth/store-memory';
@@ -54,4 +55,22 @@ describe('store resolution', () => {
     ).rejects.toMatchObject({ code: ErrorCodes.INVALID_OPTION });
     expect(fake.requests).toHaveLength(0);
   });
+});
+
+describe('store warnings in results', () => {
+  it.skipIf(process.platform === 'win32')(
+    'a sign-in over a loose auth.json does not report the mode its save just fixed',
+    async () => {
+      await login(baseOptions(fake, home.dir));
+      const file = join(home.dir, 'auth.json');
+      await chmod(file, 0o644);
+      const before = await status(baseOptions(fake, home.dir));
+      expect(before.warnings.some((w) => w.includes('has mode 0644'))).toBe(true);
+
+      const again = await login(baseOptions(fake, home.dir, { forceNew: true }));
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(again.warnings.filter((w) => w.includes('has mode'))).toEqual([]);
+      expect((await status(baseOptions(fake, home.dir))).warnings).toEqual([]);
+    },
+  );
 });

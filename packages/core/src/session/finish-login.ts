@@ -6,6 +6,7 @@ import type { SessionContext } from './context.js';
 import { assertWorkspace } from './flow-choice.js';
 import type { FlowUsed } from './options.js';
 import { type LoginResult, loginResult, recordFacts } from './results.js';
+import { storeWarnings } from './store-context.js';
 
 /** Bound for best-effort revocations during sign-in and logout. */
 export const REVOKE_TIMEOUT_MS = 5_000;
@@ -44,7 +45,10 @@ export async function finishLogin(options: FinishLoginOptions): Promise<LoginRes
     const outcome = await revokeQuietly(ctx, old, options.signal);
     if (outcome !== null) warnings.push(`The replaced session could not be revoked (${outcome}).`);
   }
-  return loginResult(record, ctx.store, options.flowUsed, warnings);
+  // Drop the store warnings this save made untrue (the old file's loose mode).
+  const now = storeWarnings(ctx.store);
+  const current = warnings.filter((w) => !ctx.warnings.includes(w) || now.includes(w));
+  return loginResult(record, ctx.store, options.flowUsed, current);
 }
 
 /**

@@ -22,13 +22,7 @@ export async function resolveStoreContext(
   env: Record<string, string | undefined> = mergeEnv(options.env),
 ): Promise<StoreContext> {
   const store = await resolveStore(options, env);
-  const described = store.describe?.();
   const config = store.config?.();
-  const warnings = [...(described?.warnings ?? [])];
-  // store-file's describe() already includes the config warnings; add any it did not.
-  for (const warning of config?.warnings ?? []) {
-    if (!warnings.includes(warning)) warnings.push(warning);
-  }
   return {
     env,
     store,
@@ -36,8 +30,21 @@ export async function resolveStoreContext(
       forcedWorkspaceIds: config?.forcedWorkspaceIds ?? null,
       forcedLoginMethod: config?.forcedLoginMethod ?? null,
     },
-    warnings,
+    warnings: storeWarnings(store),
   };
+}
+
+/**
+ * What the store warns about right now: its `describe()` warnings and its config's. Asked again
+ * after a save, which may have fixed one (a loose file mode is written back as 0600).
+ */
+export function storeWarnings(store: SessionStore): string[] {
+  const warnings = [...(store.describe?.().warnings ?? [])];
+  // store-file's describe() already includes the config warnings; add any it did not.
+  for (const warning of store.config?.().warnings ?? []) {
+    if (!warnings.includes(warning)) warnings.push(warning);
+  }
+  return warnings;
 }
 
 /** `process.env` with `overrides` on top; an `undefined` override removes the variable. */
