@@ -13,8 +13,8 @@ export interface SplitArgv {
 /**
  * Splits `argv` like `util.parseArgs({ strict: true, allowPositionals: true })`: `--name`,
  * `--name=value`, `--name value`, one-letter short flags (`-h`), and `--` ending the flags.
- * Unknown flags, a string flag without its value and a value given to a boolean throw an `Error`
- * with a message for people.
+ * Unknown flags, a string flag without its value (or followed by another flag) and a value given
+ * to a boolean throw an `Error` with a message for people.
  *
  * Why not `util.parseArgs` itself: loading it costs ~0.6 ms, a tenth of the start-up budget of
  * `codex-oauth status` (bench/cli-start.mjs), for a grammar this small.
@@ -52,6 +52,12 @@ export function splitArgv(
     }
     const value = equals !== -1 ? arg.slice(equals + 1) : argv[++i];
     if (value === undefined) throw new Error(`Option '--${name} <value>' argument missing.`);
+    if (equals === -1 && value.length > 1 && value.startsWith('-')) {
+      // `--flow --json` is more likely a forgotten value than a flow named "--json".
+      throw new Error(
+        `Option '--${name}' needs a value; for one that starts with a dash, write --${name}=${value}.`,
+      );
+    }
     values[name] = value;
   }
   return { values, positionals };
