@@ -4,7 +4,7 @@
 import { appendFileSync } from 'node:fs';
 
 /** The file summary rows go to, or undefined when the benchmark runs on its own. */
-export const summaryFile = process.env.CODEX_OAUTH_BENCH_SUMMARY || undefined;
+const summaryFile = process.env.CODEX_OAUTH_BENCH_SUMMARY || undefined;
 
 /**
  * Appends one headline figure: `ours` beside `baseline` (same unit), ratio = ours / baseline

@@ -56,7 +56,7 @@ type OptionName = keyof typeof OPTIONS;
 const COMMON: OptionName[] = ['storage', 'codex-home', 'issuer', 'help'];
 
 /** The flags each command accepts; anything else is a usage error, not silently ignored. */
-export const ALLOWED: Record<Command, readonly OptionName[]> = {
+const ALLOWED: Record<Command, readonly OptionName[]> = {
   login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json'],
   status: [...COMMON, 'json'],
   refresh: [...COMMON, 'force', 'json'],

@@ -18,7 +18,7 @@ export const Exit = {
 export type ExitCode = (typeof Exit)[keyof typeof Exit];
 
 /** Codes only the CLI produces. */
-export type CliErrorCode = 'CODEX_OAUTH_UNEXPECTED';
+type CliErrorCode = 'CODEX_OAUTH_UNEXPECTED';
 
 /** Every code the CLI can report. */
 export type ReportedCode = ErrorCode | LockErrorCode | CliErrorCode;
@@ -104,11 +104,6 @@ export function reportFor(error: unknown): Report {
   // of no use to the user); CODEX_OAUTH_DEBUG=1 prints the stack for bug reports.
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'CODEX_OAUTH_UNEXPECTED', ...TABLE.CODEX_OAUTH_UNEXPECTED, message };
-}
-
-/** The exit code for `code` (for tests and for commands that decide without an error). */
-export function exitFor(code: ReportedCode): ExitCode {
-  return TABLE[code].exit;
 }
 
 /** Every code the table knows, for the README check and tests. */

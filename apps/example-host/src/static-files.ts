@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
  * The page allows nothing from elsewhere: script, style and fetches come from this app only, no
  * inline code, no frames, no forms posting away.
  */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

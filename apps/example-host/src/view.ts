@@ -5,7 +5,7 @@ import type { HostSession, ShownError } from './sessions.js';
 import { type HostContext, shownError, storeOf } from './sign-in.js';
 
 /** The signed-in account as the page shows it: public facts only, never a token. */
-export interface AccountView {
+interface AccountView {
   email: string | null;
   planType: string | null;
   accountId: string | null;
@@ -13,7 +13,7 @@ export interface AccountView {
 }
 
 /** A running sign-in as the page shows it. */
-export type PendingView =
+type PendingView =
   | { flow: 'browser'; authorizeUrl: string; progress: string | null }
   | {
       flow: 'device';

@@ -18,7 +18,7 @@ export interface BindLoopbackOptions {
 }
 
 /** The loopback interface, and nothing else: the callback must not be reachable from the LAN. */
-export const LOOPBACK_HOST = '127.0.0.1';
+const LOOPBACK_HOST = '127.0.0.1';
 const CANCEL_TIMEOUT_MS = 2000;
 
 /**

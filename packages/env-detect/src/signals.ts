@@ -12,7 +12,7 @@ export interface Signal {
 const absent = (because = ''): Signal => ({ found: false, because });
 
 /** A variable counts when it holds something other than whitespace. */
-export function isSet(env: Env, key: string): boolean {
+function isSet(env: Env, key: string): boolean {
   const value = env[key];
   return value !== undefined && value.trim() !== '';
 }

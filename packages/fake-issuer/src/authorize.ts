@@ -8,7 +8,7 @@ import type { IssuerState } from './state.js';
  * `http://localhost:{port}/auth/callback`, with the port registered (OpenAI registers 1455 and 1457
  * only; a random port is refused, which is why Codex never uses one).
  */
-export function isRegisteredRedirect(uri: string, ports: number[] | 'any'): boolean {
+function isRegisteredRedirect(uri: string, ports: number[] | 'any'): boolean {
   let url: URL;
   try {
     url = new URL(uri);

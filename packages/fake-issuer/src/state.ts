@@ -49,7 +49,7 @@ export interface DeviceCode {
 }
 
 /** Authorization codes live 10 minutes, like typical authorization servers. */
-export const CODE_TTL_MS = 10 * 60 * 1000;
+const CODE_TTL_MS = 10 * 60 * 1000;
 
 /** Everything the fake issuer remembers. One instance per running issuer. */
 export class IssuerState {

@@ -14,7 +14,7 @@ export const DEFAULT_ACCOUNT: Readonly<FakeAccount> = Object.freeze({
 export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 
 /** Unpadded base64url, as Codex requires for JWT payloads. */
-export function base64url(data: Buffer | string): string {
+function base64url(data: Buffer | string): string {
   return Buffer.from(data).toString('base64url');
 }
 
@@ -27,7 +27,7 @@ export function s256(verifier: string): string {
  * Prefix of every `jti` minted here, so a token seen in a log is recognisably the fake's. Secret
  * scans still match exact values (see `secrets-log.ts`), never this marker.
  */
-export const JTI_PREFIX = 'fakeiss_';
+const JTI_PREFIX = 'fakeiss_';
 
 /** Random hex of `bytes` bytes: every opaque value the issuer mints. */
 export function randomHex(bytes: number): string {
@@ -38,7 +38,7 @@ export function randomHex(bytes: number): string {
  * A JWT-shaped string: header `{"alg":"RS256","typ":"JWT","kid":"fake"}`, the payload, and a
  * random signature segment. Nobody verifies it (Codex only decodes), so a real key is not needed.
  */
-export function makeJwt(payload: Record<string, unknown>): string {
+function makeJwt(payload: Record<string, unknown>): string {
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'fake' }));
   return `${header}.${base64url(JSON.stringify(payload))}.${base64url(randomBytes(32))}`;
 }
@@ -82,7 +82,7 @@ export interface MintedTokens {
 }
 
 /** The scope the issuer grants (what Codex 0.169 asks for). */
-export const GRANTED_SCOPE =
+const GRANTED_SCOPE =
   'openid profile email offline_access api.connectors.read api.connectors.invoke';
 
 /**

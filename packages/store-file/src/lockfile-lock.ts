@@ -96,7 +96,7 @@ async function breakIfStale(ownerPath: string, staleMs: number): Promise<boolean
 }
 
 /** A live owner on this host keeps its lock; everything past `staleMs` or unreadable and old goes. */
-export function isStale(text: string, mtimeMs: number, staleMs: number): boolean {
+function isStale(text: string, mtimeMs: number, staleMs: number): boolean {
   let owner: Partial<LockOwner>;
   try {
     owner = JSON.parse(text) as Partial<LockOwner>;

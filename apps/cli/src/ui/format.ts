@@ -17,7 +17,7 @@ export function describeAccount(facts: AccountFacts): string {
 }
 
 /** `in 59 minutes`, `3 hours ago`, `just now`: the distance from `now` to `date` in words. */
-export function relativeTime(date: Date, now: Date = new Date()): string {
+function relativeTime(date: Date, now: Date = new Date()): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   if (abs < 45) return 'just now';
@@ -35,7 +35,7 @@ export function relativeTime(date: Date, now: Date = new Date()): string {
 }
 
 /** `2025-01-01 12:00 UTC`: short, unambiguous, and the same on every machine. */
-export function utc(date: Date): string {
+function utc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 

@@ -10,7 +10,7 @@ const CANDIDATES = process.env.CHROMIUM_PATH
   : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 /** Debian's Chromium, or `undefined` when it is not installed. */
-export const chromiumPath = CANDIDATES.find((path): path is string => {
+const chromiumPath = CANDIDATES.find((path): path is string => {
   if (!path) return false;
   try {
     accessSync(path, constants.X_OK);

@@ -15,7 +15,7 @@ export interface RefreshEntry {
 }
 
 /** `codex-oauth/…` is ours, `codex_cli_rs/…` is the Codex CLI (SPEC §4). */
-export function senderOf(userAgent: unknown): Sender {
+function senderOf(userAgent: unknown): Sender {
   const ua = String(userAgent ?? '');
   if (ua.startsWith('codex-oauth/')) return 'ours';
   if (ua.startsWith('codex_cli_rs/')) return 'codex';

@@ -17,7 +17,7 @@ export async function tempHome(prefix = 'codex-oauth-faults-'): Promise<{
 }
 
 /** Plays the browser: the issuer approves and redirects, then the callback page is loaded. */
-export function browserPlayer(fake: FakeIssuer): (url: string) => Promise<void> {
+function browserPlayer(fake: FakeIssuer): (url: string) => Promise<void> {
   return async (url) => {
     const callback = await fake.authorize(url);
     const answer = await fetch(callback);
