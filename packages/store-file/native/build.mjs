@@ -24,14 +24,16 @@ if (process.env.CODEX_OAUTH_SKIP_NATIVE === '1') {
   process.exit(0);
 }
 
-/** The node-gyp to run: the package manager's own, then whatever is on PATH, then npm's copy. */
+/**
+ * The node-gyp to run: the package manager's own, then the one bundled with this Node's npm, then
+ * whatever is on PATH. PATH comes last because inside npm scripts it holds npm's `node-gyp-bin`
+ * shim, which runs `node "$npm_config_node_gyp"` and, when that is unset, succeeds doing nothing.
+ */
 function findNodeGyp() {
   const fromManager = process.env.npm_config_node_gyp;
   if (fromManager && existsSync(fromManager)) {
     return fromManager.endsWith('.js') ? [process.execPath, fromManager] : [fromManager];
   }
-  const probe = spawnSync('node-gyp', ['--version'], { stdio: 'ignore' });
-  if (probe.status === 0) return ['node-gyp'];
   const prefix = dirname(dirname(process.execPath));
   for (const candidate of [
     join(prefix, 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
@@ -39,6 +41,8 @@ function findNodeGyp() {
   ]) {
     if (existsSync(candidate)) return [process.execPath, candidate];
   }
+  const probe = spawnSync('node-gyp', ['--version'], { stdio: 'ignore' });
+  if (probe.status === 0) return ['node-gyp'];
   return undefined;
 }
 
@@ -63,9 +67,15 @@ const result = spawnSync(command, args, {
   // A node-gyp that tries to download headers with no network must not hang the install.
   timeout: 300_000,
 });
-if (result.status !== 0) {
+// A build that "succeeds" without its output (a shim that ran nothing) is a failure too.
+const addon = join(packageDir, 'build', 'Release', 'codex_oauth_flock.node');
+if (result.status !== 0 || !existsSync(addon)) {
+  const why =
+    result.status !== 0
+      ? (result.error?.message ?? `exit ${result.status}`)
+      : 'no addon was written';
   log(
-    `building the flock addon failed (${result.error?.message ?? `exit ${result.status}`}); ` +
+    `building the flock addon failed (${why}); ` +
       'the portable lock file will be used. Install python3, make and a C compiler, then run ' +
       '`pnpm rebuild @codex-oauth/store-file` (or `node native/build.mjs`) to get kernel locks.',
   );

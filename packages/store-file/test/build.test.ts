@@ -54,4 +54,25 @@ describe.skipIf(noBuild)(`addon build from clean${noBuild ? ` (skipped: ${noBuil
     addon.unlock(fd);
     closeSync(fd);
   }, 120_000);
+
+  it('a node-gyp that exits 0 without building is reported as a failed build', async () => {
+    const copy = join(home.dir, 'noop');
+    await mkdir(join(copy, 'native'), { recursive: true });
+    await cp(join(packageDir, 'native', 'build.mjs'), join(copy, 'native', 'build.mjs'));
+    // What npm's node-gyp-bin shim amounts to when npm_config_node_gyp points nowhere useful.
+    const noop = join(home.dir, 'noop-node-gyp.js');
+    await writeFile(noop, 'process.exit(0);\n');
+    const child = spawn(process.execPath, ['native/build.mjs'], {
+      cwd: copy,
+      env: { PATH: process.env.PATH ?? '', HOME: home.dir, npm_config_node_gyp: noop },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(stderr).toContain('building the flock addon failed (no addon was written)');
+  });
 });
