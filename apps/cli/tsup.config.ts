@@ -5,12 +5,14 @@ import { defineConfig, type Options } from 'tsup';
 import { packageBuild } from '../../tsup.base.ts';
 
 // Node built-ins that cost real start-up time to load (node:crypto ~2.5 ms, node:fs/promises
-// ~1.3 ms because it loads readline, node:module ~0.5 ms, node:net, node:http, ...) while `status` and `--help` only
-// reach them in code they never run. Each import of one is served by a generated module whose
-// functions load the built-in on their first call (classes too: `new` is forwarded). Only
-// functions are offered: importing a value such as `os.EOL` through it fails the build
-// (esbuild: "No matching export") instead of loading eagerly; import it from `node:os` via
-// `require` then. The names come from the built-in at build time; esbuild drops the unused ones.
+// ~1.3 ms because it loads readline, node:module ~0.5 ms, node:net, node:http, ...) while
+// `status` and `--help` only reach them in code they never run. Each import of one is served by a
+// generated module whose functions load the built-in on their first call (classes too: `new` is
+// forwarded). Only functions are offered: importing a value such as `os.EOL` through it fails
+// the build (esbuild: "No matching export") instead of loading eagerly; import it from `node:os`
+// via `require` then. The wrappers carry no properties of the originals, so util.promisify()
+// of one (which looks for `promisify.custom`) would miss Node's own promise version: our code
+// uses none. The names come from the built-in at build time; esbuild drops the unused ones.
 const LAZY_BUILTINS = [
   'child_process',
   'crypto',
