@@ -34,7 +34,8 @@ function lazyBuiltinSource(name: string): string {
     `const load = () => (loaded ??= require('node:${name}'));`,
     ...functions.map(
       (fn) =>
-        `export function ${fn}(...args) { return new.target ? Reflect.construct(load().${fn}, args, new.target) : load().${fn}.apply(this, args); }`,
+        // `new` builds the real class (not `new.target`: the instance needs its prototype).
+        `export function ${fn}(...args) { return new.target ? Reflect.construct(load().${fn}, args) : load().${fn}.apply(this, args); }`,
     ),
   ].join('\n');
 }
