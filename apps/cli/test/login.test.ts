@@ -45,6 +45,23 @@ describe('login --flow browser', () => {
     });
   });
 
+  it('waits for a slow browser to load the success page before it ends', async () => {
+    // The sign-in completes when the callback arrives; the browser then loads /success. The
+    // command must stay until it is served: a run that ended first printed nothing, exited 0,
+    // and left the browser on "connection refused".
+    const log = join(home, 'browser.log');
+    const r = await runCli(['login', '--flow', 'browser', '--port', '0', '--json'], {
+      ...env,
+      BROWSER: `${process.execPath} ${FOLLOW_BROWSER}`,
+      FOLLOW_BROWSER_LOG: log,
+      FOLLOW_BROWSER_SUCCESS_DELAY_MS: '600',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ flowUsed: 'browser_code' });
+    expect(r.stderr).toContain('Signed in as user@example.test');
+    expect(await readFile(log, 'utf8')).toBe('200 /success\n');
+  });
+
   it('Ctrl-C while waiting cancels (exit 130) and frees the port', async () => {
     const port = await freePort();
     const cli = startCli(['login', '--flow', 'browser', '--no-open', '--port', String(port)], env);

@@ -113,6 +113,7 @@ export async function startLoopbackServer<T>(
   const exchange = new AbortController();
   const sockets = new Set<Socket>();
   const timers: NodeJS.Timeout[] = [];
+  let grace: NodeJS.Timeout | undefined;
   let closed: Promise<void> | undefined;
 
   const server = createServer(
@@ -229,9 +230,10 @@ export async function startLoopbackServer<T>(
     phase = 'succeeded';
     await sendRedirect(res, '/success');
     resolveResult(value);
-    // Serve /success briefly, without holding the process open for it.
+    // Serve /success briefly, without holding the process open for it: unless someone waits
+    // for the port to close (see close()).
     server.unref();
-    const grace = setTimeout(() => void shutdown(), opts.successGraceMs ?? 2000);
+    grace = setTimeout(() => void shutdown(), opts.successGraceMs ?? 2000);
     grace.unref();
     timers.push(grace);
   }
@@ -269,8 +271,15 @@ export async function startLoopbackServer<T>(
       if (phase === 'waiting' || phase === 'exchanging') {
         return fail(reason instanceof CodexOAuthError ? reason : cancelledError(reason));
       }
-      if (phase === 'succeeded')
+      if (phase === 'succeeded') {
+        // The caller waits for the browser to load /success (or the grace period to end): hold
+        // the process open for it. Unreferenced, an awaited close left nothing to keep the event
+        // loop alive, and a command-line program exited in the middle of its sign-in, with the
+        // browser shown "connection refused" instead of the success page.
+        server.ref();
+        grace?.ref();
         return closed ?? new Promise((resolve) => server.once('close', resolve));
+      }
       return shutdown();
     },
   };
