@@ -33,16 +33,7 @@ describe.skipIf(noBuild)(`addon build from clean${noBuild ? ` (skipped: ${noBuil
     const env = Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)),
     );
-    const child = spawn(process.execPath, ['native/build.mjs'], {
-      cwd: copy,
-      env: { ...env, HOME: emptyHome },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const [code] = await once(child, 'exit');
+    const { code, stderr } = await runBuildScript(copy, { ...env, HOME: emptyHome });
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/failed|not found/);
     const addon = createRequire(import.meta.url)(
@@ -62,17 +53,30 @@ describe.skipIf(noBuild)(`addon build from clean${noBuild ? ` (skipped: ${noBuil
     // What npm's node-gyp-bin shim amounts to when npm_config_node_gyp points nowhere useful.
     const noop = join(home.dir, 'noop-node-gyp.js');
     await writeFile(noop, 'process.exit(0);\n');
-    const child = spawn(process.execPath, ['native/build.mjs'], {
-      cwd: copy,
-      env: { PATH: process.env.PATH ?? '', HOME: home.dir, npm_config_node_gyp: noop },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const { code, stderr } = await runBuildScript(copy, {
+      PATH: process.env.PATH ?? '',
+      HOME: home.dir,
+      npm_config_node_gyp: noop,
     });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     expect(stderr).toContain('building the flock addon failed (no addon was written)');
   });
 });
+
+/** Runs the install script `native/build.mjs` in `cwd`; its exit code and what it said. */
+async function runBuildScript(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['native/build.mjs'], {
+    cwd,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
