@@ -4,8 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { openaiProfile, resolveFetch, startBrowserLogin } from '../packages/core/dist/index.js';
 import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
-import { measureSideBySide } from './lib/side-by-side.mjs';
-import { recordSummary } from './lib/summary.mjs';
+import { measureSideBySide, reportSideBySide } from './lib/side-by-side.mjs';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const WARMUP = 20;
@@ -87,17 +86,10 @@ const { ours: lib, baseline: base } = await measureSideBySide({
   warmup: WARMUP,
 });
 await fake.stop();
-const fmt = (ms) => `${ms.toFixed(2)} ms`;
-console.log(`browser sign-in, ${RUNS} runs each (Node ${process.version}, loopback fake issuer)`);
-console.log(`  codex-oauth startBrowserLogin   median ${fmt(lib.median)}  p90 ${fmt(lib.p90)}`);
-console.log(`  bare node:http + fetch          median ${fmt(base.median)}  p90 ${fmt(base.p90)}`);
-console.log(`  ratio (median)                  ${(lib.median / base.median).toFixed(2)}x`);
-recordSummary({
+reportSideBySide({
+  title: `browser sign-in, ${RUNS} runs each (Node ${process.version}, loopback fake issuer)`,
   bench: 'browser-signin',
-  metric: 'sign-in median',
-  ours: lib.median,
-  baseline: base.median,
-  baselineName: 'bare node:http + fetch',
-  unit: 'ms',
   note: `${RUNS} runs each; authorize -> loopback callback -> exchange`,
+  ours: { label: 'codex-oauth startBrowserLogin', ...lib },
+  baseline: { label: 'bare node:http + fetch', ...base },
 });

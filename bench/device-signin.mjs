@@ -2,8 +2,7 @@
 // Run from the repo root after building: see bench/README.md.
 import { openaiProfile, resolveFetch, startDeviceLogin } from '../packages/core/dist/index.js';
 import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
-import { measureSideBySide } from './lib/side-by-side.mjs';
-import { recordSummary } from './lib/summary.mjs';
+import { measureSideBySide, reportSideBySide } from './lib/side-by-side.mjs';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const WARMUP = 20;
@@ -68,17 +67,10 @@ const { ours: lib, baseline: base } = await measureSideBySide({
   warmup: WARMUP,
 });
 await fake.stop();
-const fmt = (ms) => `${ms.toFixed(2)} ms`;
-console.log(`device sign-in, ${RUNS} runs each (Node ${process.version}, loopback fake issuer)`);
-console.log(`  codex-oauth startDeviceLogin    median ${fmt(lib.median)}  p90 ${fmt(lib.p90)}`);
-console.log(`  bare fetch                      median ${fmt(base.median)}  p90 ${fmt(base.p90)}`);
-console.log(`  ratio (median)                  ${(lib.median / base.median).toFixed(2)}x`);
-recordSummary({
+reportSideBySide({
+  title: `device sign-in, ${RUNS} runs each (Node ${process.version}, loopback fake issuer)`,
   bench: 'device-signin',
-  metric: 'sign-in median',
-  ours: lib.median,
-  baseline: base.median,
-  baselineName: 'bare fetch',
-  unit: 'ms',
   note: `${RUNS} runs each; usercode -> poll -> exchange, no polling sleep`,
+  ours: { label: 'codex-oauth startDeviceLogin', ...lib },
+  baseline: { label: 'bare fetch', ...base },
 });
