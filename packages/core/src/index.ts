@@ -2,6 +2,15 @@
 // internal and may change in any release.
 
 export {
+  DEFAULT_CALLBACK_PORT,
+  FALLBACK_CALLBACK_PORT,
+  type LoopbackServer,
+  type LoopbackServerOptions,
+  MISSING_ENTITLEMENT_MESSAGE,
+  startLoopbackServer,
+} from './loopback/loopback-server.js';
+export { describePortOwner } from './loopback/port-owner.js';
+export {
   type AuthRecord,
   mergeRefreshedTokens,
   type RecordFromTokensOptions,
@@ -9,21 +18,60 @@ export {
   recordFromTokens,
   redactRecord,
   type TokenSet,
-} from './auth-record.js';
-export { type AuthorizeUrlInput, buildAuthorizeUrl, loopbackRedirectUri } from './authorize-url.js';
-export {
-  type BrowserLogin,
-  type BrowserLoginOptions,
-  oidcAuthorizeUrl,
-  startBrowserLogin,
-} from './browser-flow.js';
+} from './model/auth-record.js';
 export {
   type AccountClaims,
   accessTokenExpiry,
   decodeJwtPayload,
   isRefreshDue,
   readClaims,
-} from './claims.js';
+} from './model/claims.js';
+export {
+  CODEX_OAUTH_ERROR_BRAND,
+  CodexOAuthError,
+  type CodexOAuthErrorOptions,
+  type ErrorCode,
+  ErrorCodes,
+  isCodexOAuthError,
+  type ProtocolDetails,
+  redactSecrets,
+} from './model/errors.js';
+export { emit, type OAuthEvent, type OnEvent } from './model/events.js';
+export {
+  type SaveOptions,
+  storedRefreshToken,
+  type TokenStore,
+  type TokenStoreCapabilities,
+  type TokenStoreListener,
+} from './model/token-store.js';
+export {
+  type BrowserLogin,
+  type BrowserLoginOptions,
+  oidcAuthorizeUrl,
+  startBrowserLogin,
+} from './protocol/browser-flow.js';
+export {
+  type DeviceLogin,
+  type DeviceLoginOptions,
+  startDeviceLogin,
+} from './protocol/device-login.js';
+export {
+  type PollRfc8628Options,
+  pollDeviceCodeGrant,
+  type Rfc8628Options,
+  requestDeviceAuthorization,
+} from './protocol/oidc/device-flow-rfc8628.js';
+export {
+  type DiscoverOidcOptions,
+  discoverOidcProfile,
+  OIDC_DEFAULT_SCOPE,
+  type OidcProfile,
+} from './protocol/oidc/provider-oidc.js';
+export {
+  type AuthorizeUrlInput,
+  buildAuthorizeUrl,
+  loopbackRedirectUri,
+} from './protocol/openai/authorize-url.js';
 export {
   DEVICE_LOGIN_TIMEOUT_MS,
   DEVICE_MAX_INTERVAL_MS,
@@ -38,48 +86,7 @@ export {
   processUserCodeResponse,
   requestUserCode,
   userCodeRequest,
-} from './device-flow.js';
-export {
-  type PollRfc8628Options,
-  pollDeviceCodeGrant,
-  type Rfc8628Options,
-  requestDeviceAuthorization,
-} from './device-flow-rfc8628.js';
-export { type DeviceLogin, type DeviceLoginOptions, startDeviceLogin } from './device-login.js';
-export {
-  CODEX_OAUTH_ERROR_BRAND,
-  CodexOAuthError,
-  type CodexOAuthErrorOptions,
-  type ErrorCode,
-  ErrorCodes,
-  isCodexOAuthError,
-  type ProtocolDetails,
-  redactSecrets,
-} from './errors.js';
-export { emit, type OAuthEvent, type OnEvent } from './events.js';
-export { type FetchLike, type ResolveFetchOptions, resolveFetch } from './http.js';
-export {
-  DEFAULT_CALLBACK_PORT,
-  FALLBACK_CALLBACK_PORT,
-  type LoopbackServer,
-  type LoopbackServerOptions,
-  MISSING_ENTITLEMENT_MESSAGE,
-  startLoopbackServer,
-} from './loopback-server.js';
-export { generatePkce, generateState, type Pkce, pkceChallenge } from './pkce.js';
-export { describePortOwner } from './port-owner.js';
-export {
-  isOidcProvider,
-  type Provider,
-  type ResolveProviderOptions,
-  resolveProvider,
-} from './provider.js';
-export {
-  type DiscoverOidcOptions,
-  discoverOidcProfile,
-  OIDC_DEFAULT_SCOPE,
-  type OidcProfile,
-} from './provider-oidc.js';
+} from './protocol/openai/device-flow.js';
 export {
   DEFAULT_ORIGINATOR,
   OPENAI_CLIENT_ID,
@@ -88,7 +95,14 @@ export {
   type OpenAIProfile,
   type OpenAIProfileOptions,
   openaiProfile,
-} from './provider-openai.js';
+} from './protocol/openai/provider-openai.js';
+export { generatePkce, generateState, type Pkce, pkceChallenge } from './protocol/pkce.js';
+export {
+  isOidcProvider,
+  type Provider,
+  type ResolveProviderOptions,
+  resolveProvider,
+} from './protocol/provider.js';
 export {
   processRefreshResponse,
   type RefreshOptions,
@@ -96,19 +110,13 @@ export {
   refreshRequest,
   refreshTokens,
   USER_AGENT,
-} from './refresh.js';
-export { type RevokeOptions, type RevokeResult, revokeToken } from './revoke.js';
-export * from './session/index.js';
+} from './protocol/refresh.js';
+export { type RevokeOptions, type RevokeResult, revokeToken } from './protocol/revoke.js';
 export {
   type ExchangeCodeOptions,
   exchangeAuthorizationCode,
   processTokenExchangeResponse,
   tokenExchangeRequest,
-} from './token-exchange.js';
-export {
-  type SaveOptions,
-  storedRefreshToken,
-  type TokenStore,
-  type TokenStoreCapabilities,
-  type TokenStoreListener,
-} from './token-store.js';
+} from './protocol/token-exchange.js';
+export * from './session/index.js';
+export { type FetchLike, type ResolveFetchOptions, resolveFetch } from './transport/http.js';

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { mergeRefreshedTokens, recordFromTokens, redactRecord } from '../src/auth-record.js';
-import { isCodexOAuthError } from '../src/errors.js';
+import { mergeRefreshedTokens, recordFromTokens, redactRecord } from '../src/model/auth-record.js';
+import { isCodexOAuthError } from '../src/model/errors.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = (payload: unknown): string => `${b64({ alg: 'none' })}.${b64(payload)}.c2ln`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/authorize-url.js';
-import { isCodexOAuthError } from '../src/errors.js';
-import { openaiProfile } from '../src/provider-openai.js';
+import { isCodexOAuthError } from '../src/model/errors.js';
+import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/protocol/openai/authorize-url.js';
+import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const STATE = 'state-123_abc';

@@ -1,10 +1,10 @@
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBrowserLogin } from '../src/browser-flow.js';
-import { ErrorCodes } from '../src/errors.js';
-import type { OAuthEvent } from '../src/events.js';
-import { resolveFetch } from '../src/http.js';
-import { openaiProfile } from '../src/provider-openai.js';
+import { ErrorCodes } from '../src/model/errors.js';
+import type { OAuthEvent } from '../src/model/events.js';
+import { startBrowserLogin } from '../src/protocol/browser-flow.js';
+import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
+import { resolveFetch } from '../src/transport/http.js';
 
 let fake: FakeIssuer;
 beforeEach(async () => {

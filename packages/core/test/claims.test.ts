@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { AuthRecord } from '../src/auth-record.js';
-import { accessTokenExpiry, decodeJwtPayload, isRefreshDue, readClaims } from '../src/claims.js';
-import { isCodexOAuthError } from '../src/errors.js';
+import type { AuthRecord } from '../src/model/auth-record.js';
+import {
+  accessTokenExpiry,
+  decodeJwtPayload,
+  isRefreshDue,
+  readClaims,
+} from '../src/model/claims.js';
+import { isCodexOAuthError } from '../src/model/errors.js';
 
 const FIXTURES = '/work/shared/fixtures/codex-0.169';
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,17 +1,17 @@
 import { inspect } from 'node:util';
 import { type FakeIssuer, type FakeIssuerOptions, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCodes } from '../src/model/errors.js';
+import type { OAuthEvent } from '../src/model/events.js';
+import { startDeviceLogin } from '../src/protocol/device-login.js';
 import {
   exchangeDeviceGrant,
   MAX_POLL_FAILURES,
   pollDeviceToken,
   requestUserCode,
-} from '../src/device-flow.js';
-import { startDeviceLogin } from '../src/device-login.js';
-import { ErrorCodes } from '../src/errors.js';
-import type { OAuthEvent } from '../src/events.js';
-import { resolveFetch } from '../src/http.js';
-import { openaiProfile } from '../src/provider-openai.js';
+} from '../src/protocol/openai/device-flow.js';
+import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
+import { resolveFetch } from '../src/transport/http.js';
 
 let fake: FakeIssuer | undefined;
 afterEach(() => fake?.stop());

@@ -2,10 +2,10 @@ import { connect, createServer, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BrowserLogin, startBrowserLogin } from '../src/browser-flow.js';
-import { ErrorCodes } from '../src/errors.js';
-import { resolveFetch } from '../src/http.js';
-import { openaiProfile } from '../src/provider-openai.js';
+import { ErrorCodes } from '../src/model/errors.js';
+import { type BrowserLogin, startBrowserLogin } from '../src/protocol/browser-flow.js';
+import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
+import { resolveFetch } from '../src/transport/http.js';
 
 /**
  * Abuse of the browser flow's loopback server while a real sign-in is pending: thousands of junk

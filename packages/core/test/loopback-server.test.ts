@@ -3,14 +3,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CodexOAuthError } from '../src/errors.js';
-import type { OAuthEvent } from '../src/events.js';
 import {
   type LoopbackServer,
   type LoopbackServerOptions,
   MISSING_ENTITLEMENT_MESSAGE,
   startLoopbackServer,
-} from '../src/loopback-server.js';
+} from '../src/loopback/loopback-server.js';
+import { CodexOAuthError } from '../src/model/errors.js';
+import type { OAuthEvent } from '../src/model/events.js';
 
 const STATE = 'expected-state_0123456789';
 const CODE = 'ac_the-authorization-code-0123456789';

@@ -9,14 +9,14 @@ import {
 // @ts-expect-error oidc-provider ships no type declarations (test-only dependency).
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserLogin } from '../src/browser-flow.js';
-import { startDeviceLogin } from '../src/device-login.js';
-import { ErrorCodes } from '../src/errors.js';
-import type { FetchLike } from '../src/http.js';
-import { resolveProvider } from '../src/provider.js';
-import type { OidcProfile } from '../src/provider-oidc.js';
-import { refreshTokens } from '../src/refresh.js';
-import { revokeToken } from '../src/revoke.js';
+import { ErrorCodes } from '../src/model/errors.js';
+import { startBrowserLogin } from '../src/protocol/browser-flow.js';
+import { startDeviceLogin } from '../src/protocol/device-login.js';
+import type { OidcProfile } from '../src/protocol/oidc/provider-oidc.js';
+import { resolveProvider } from '../src/protocol/provider.js';
+import { refreshTokens } from '../src/protocol/refresh.js';
+import { revokeToken } from '../src/protocol/revoke.js';
+import type { FetchLike } from '../src/transport/http.js';
 
 const skipReason = await opensslUnavailableReason();
 const CLIENT_ID = 'codex-oauth-test';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { generatePkce, generateState, pkceChallenge } from '../src/pkce.js';
+import { generatePkce, generateState, pkceChallenge } from '../src/protocol/pkce.js';
 
 describe('pkce', () => {
   it('computes the RFC 7636 appendix B S256 challenge', async () => {

@@ -1,13 +1,13 @@
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/authorize-url.js';
-import { ErrorCodes } from '../src/errors.js';
-import { resolveFetch } from '../src/http.js';
-import { generatePkce, generateState } from '../src/pkce.js';
-import { openaiProfile } from '../src/provider-openai.js';
-import { refreshTokens } from '../src/refresh.js';
-import { revokeToken } from '../src/revoke.js';
-import { exchangeAuthorizationCode } from '../src/token-exchange.js';
+import { ErrorCodes } from '../src/model/errors.js';
+import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/protocol/openai/authorize-url.js';
+import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
+import { generatePkce, generateState } from '../src/protocol/pkce.js';
+import { refreshTokens } from '../src/protocol/refresh.js';
+import { revokeToken } from '../src/protocol/revoke.js';
+import { exchangeAuthorizationCode } from '../src/protocol/token-exchange.js';
+import { resolveFetch } from '../src/transport/http.js';
 
 let fake: FakeIssuer;
 beforeEach(async () => {

@@ -1,13 +1,13 @@
 import { inspect } from 'node:util';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBrowserLogin } from '../src/browser-flow.js';
-import { pollDeviceToken, requestUserCode } from '../src/device-flow.js';
-import { startDeviceLogin } from '../src/device-login.js';
-import type { OAuthEvent } from '../src/events.js';
-import { resolveFetch } from '../src/http.js';
-import { openaiProfile } from '../src/provider-openai.js';
-import { refreshTokens } from '../src/refresh.js';
+import type { OAuthEvent } from '../src/model/events.js';
+import { startBrowserLogin } from '../src/protocol/browser-flow.js';
+import { startDeviceLogin } from '../src/protocol/device-login.js';
+import { pollDeviceToken, requestUserCode } from '../src/protocol/openai/device-flow.js';
+import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
+import { refreshTokens } from '../src/protocol/refresh.js';
+import { resolveFetch } from '../src/transport/http.js';
 
 let fake: FakeIssuer;
 beforeEach(async () => {

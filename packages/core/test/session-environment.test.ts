@@ -1,7 +1,7 @@
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../src/errors.js';
-import type { OAuthEvent } from '../src/events.js';
+import { ErrorCodes } from '../src/model/errors.js';
+import type { OAuthEvent } from '../src/model/events.js';
 import {
   authorizeUrl,
   awaitLogin,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../src/errors.js';
+import { ErrorCodes } from '../src/model/errors.js';
 import {
   awaitLogin,
   beginLogin,

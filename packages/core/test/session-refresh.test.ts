@@ -1,9 +1,9 @@
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { memoryStore } from '@codex-oauth/store-memory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../src/errors.js';
-import type { FetchLike } from '../src/http.js';
+import { ErrorCodes } from '../src/model/errors.js';
 import { getAccessToken, login, logout, refresh, status } from '../src/session/index.js';
+import type { FetchLike } from '../src/transport/http.js';
 import { baseOptions, probes, recorder, tempHome } from './helpers/session-fixtures.js';
 
 let fake: FakeIssuer;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { memoryStore } from '@codex-oauth/store-memory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../src/errors.js';
+import { ErrorCodes } from '../src/model/errors.js';
 import { login, status } from '../src/session/index.js';
 import type { Flow, Storage } from '../src/session/options.js';
 import { importStore } from '../src/session/resolve-store.js';

@@ -1,4 +1,4 @@
-import { CodexOAuthError, ErrorCodes } from '../errors.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { resolveContext } from './context.js';
 import { type RefreshSessionOptions, type SessionOptions, throwIfAborted } from './options.js';
 import { refreshInContext } from './refresh-coordinator.js';

@@ -1,8 +1,8 @@
-import { buildAuthorizeUrl } from '../authorize-url.js';
-import { oidcAuthorizeUrl } from '../browser-flow.js';
-import { DEFAULT_CALLBACK_PORT } from '../loopback-server.js';
-import { generatePkce, generateState } from '../pkce.js';
-import { isOidcProvider } from '../provider.js';
+import { DEFAULT_CALLBACK_PORT } from '../loopback/loopback-server.js';
+import { oidcAuthorizeUrl } from '../protocol/browser-flow.js';
+import { buildAuthorizeUrl } from '../protocol/openai/authorize-url.js';
+import { generatePkce, generateState } from '../protocol/pkce.js';
+import { isOidcProvider } from '../protocol/provider.js';
 import { resolveContext } from './context.js';
 import { allowedWorkspaces, assertChatgptLoginAllowed } from './flow-choice.js';
 import { type LoginOptions, throwIfAborted } from './options.js';

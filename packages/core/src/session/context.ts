@@ -1,6 +1,6 @@
 import { detectEnvironment, type EnvironmentInfo } from '@codex-oauth/env-detect';
-import { type FetchLike, resolveFetch } from '../http.js';
-import { type Provider, resolveProvider } from '../provider.js';
+import { type Provider, resolveProvider } from '../protocol/provider.js';
+import { type FetchLike, resolveFetch } from '../transport/http.js';
 import type { SessionOptions } from './options.js';
 import { mergeEnv, resolveStoreContext, type StoreContext } from './store-context.js';
 

@@ -1,7 +1,7 @@
-import { type AuthRecord, recordFromTokens, type TokenSet } from '../auth-record.js';
-import { ErrorCodes, isCodexOAuthError } from '../errors.js';
-import { emit, type OnEvent } from '../events.js';
-import { revokeToken } from '../revoke.js';
+import { type AuthRecord, recordFromTokens, type TokenSet } from '../model/auth-record.js';
+import { ErrorCodes, isCodexOAuthError } from '../model/errors.js';
+import { emit, type OnEvent } from '../model/events.js';
+import { revokeToken } from '../protocol/revoke.js';
 import type { SessionContext } from './context.js';
 import { assertWorkspace } from './flow-choice.js';
 import type { FlowUsed } from './options.js';

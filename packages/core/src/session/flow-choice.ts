@@ -1,5 +1,5 @@
 import type { EnvironmentInfo } from '@codex-oauth/env-detect';
-import { CodexOAuthError, ErrorCodes } from '../errors.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { type Flow, type FlowUsed, normalizeFlow } from './options.js';
 import type { SignInConfig } from './resolve-store.js';
 

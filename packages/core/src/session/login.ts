@@ -1,6 +1,6 @@
-import type { AuthRecord } from '../auth-record.js';
-import { isRefreshDue } from '../claims.js';
-import { ErrorCodes, isCodexOAuthError } from '../errors.js';
+import type { AuthRecord } from '../model/auth-record.js';
+import { isRefreshDue } from '../model/claims.js';
+import { ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { resolveContext, type SessionContext } from './context.js';
 import { allowedWorkspaces, assertChatgptLoginAllowed, assertWorkspace } from './flow-choice.js';
 import { openInBrowser } from './open-in-browser.js';

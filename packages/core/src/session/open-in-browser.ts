@@ -1,5 +1,5 @@
 import { openBrowser as osOpenBrowser } from '@codex-oauth/env-detect';
-import { CodexOAuthError, ErrorCodes } from '../errors.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { type SessionOptions, throwIfAborted } from './options.js';
 import { internalOf, type PendingLogin } from './pending-login.js';
 

@@ -1,9 +1,9 @@
 import type { Probes } from '@codex-oauth/env-detect';
-import { CodexOAuthError, ErrorCodes } from '../errors.js';
-import type { OnEvent } from '../events.js';
-import type { FetchLike } from '../http.js';
-import type { Provider } from '../provider.js';
-import type { TokenStore } from '../token-store.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import type { OnEvent } from '../model/events.js';
+import type { TokenStore } from '../model/token-store.js';
+import type { Provider } from '../protocol/provider.js';
+import type { FetchLike } from '../transport/http.js';
 
 /** A sign-in flow as callers name it. `browser` and `device` are aliases of the `_code` names. */
 export type Flow = 'auto' | 'browser' | 'browser_code' | 'device' | 'device_code';

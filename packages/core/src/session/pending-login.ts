@@ -1,7 +1,7 @@
-import type { TokenSet } from '../auth-record.js';
-import { type BrowserLogin, startBrowserLogin } from '../browser-flow.js';
-import { type DeviceLogin, startDeviceLogin } from '../device-login.js';
-import { CodexOAuthError, ErrorCodes } from '../errors.js';
+import type { TokenSet } from '../model/auth-record.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import { type BrowserLogin, startBrowserLogin } from '../protocol/browser-flow.js';
+import { type DeviceLogin, startDeviceLogin } from '../protocol/device-login.js';
 import { resolveContext, type SessionContext } from './context.js';
 import { checkWorkspace, finishLogin } from './finish-login.js';
 import {

@@ -1,11 +1,11 @@
-import { type AuthRecord, mergeRefreshedTokens } from '../auth-record.js';
-import { accessTokenExpiry, isRefreshDue } from '../claims.js';
-import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../errors.js';
-import { emit, type OnEvent } from '../events.js';
-import type { FetchLike } from '../http.js';
-import type { Provider } from '../provider.js';
-import { type RefreshReason, refreshTokens } from '../refresh.js';
-import { storedRefreshToken } from '../token-store.js';
+import { type AuthRecord, mergeRefreshedTokens } from '../model/auth-record.js';
+import { accessTokenExpiry, isRefreshDue } from '../model/claims.js';
+import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
+import { emit, type OnEvent } from '../model/events.js';
+import { storedRefreshToken } from '../model/token-store.js';
+import type { Provider } from '../protocol/provider.js';
+import { type RefreshReason, refreshTokens } from '../protocol/refresh.js';
+import type { FetchLike } from '../transport/http.js';
 import type { SessionContext } from './context.js';
 import type { SessionStore } from './resolve-store.js';
 

@@ -1,5 +1,5 @@
-import type { AuthRecord } from '../auth-record.js';
-import { isRefreshDue, readClaims } from '../claims.js';
+import type { AuthRecord } from '../model/auth-record.js';
+import { isRefreshDue, readClaims } from '../model/claims.js';
 import type { FlowUsed, StorageUsed } from './options.js';
 import type { SessionStore } from './resolve-store.js';
 

@@ -1,7 +1,7 @@
-import type { TokenSet } from '../auth-record.js';
-import type { BrowserLogin } from '../browser-flow.js';
-import type { DeviceLogin } from '../device-login.js';
-import { emit, type OnEvent } from '../events.js';
+import type { TokenSet } from '../model/auth-record.js';
+import { emit, type OnEvent } from '../model/events.js';
+import type { BrowserLogin } from '../protocol/browser-flow.js';
+import type { DeviceLogin } from '../protocol/device-login.js';
 import type { FlowUsed } from './options.js';
 
 /** Options of {@link raceBrowserWithDevice}. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthRecord } from '../auth-record.js';
+import type { AuthRecord } from '../model/auth-record.js';
 
 /** Claims and lifetimes for {@link makeTestRecord}. */
 export interface TestRecordOptions {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Probes } from '@codex-oauth/env-detect';
 import type { FakeIssuer } from '@codex-oauth/fake-issuer';
-import type { OAuthEvent } from '../../src/events.js';
+import type { OAuthEvent } from '../../src/model/events.js';
 import type { LoginOptions } from '../../src/session/options.js';
 
 /** Probes for the environments of the matrix; no real process state leaks in. */

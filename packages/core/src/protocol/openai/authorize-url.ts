@@ -1,4 +1,4 @@
-import { CodexOAuthError, ErrorCodes } from './errors.js';
+import { CodexOAuthError, ErrorCodes } from '../../model/errors.js';
 import type { OpenAIProfile } from './provider-openai.js';
 
 /** Input of {@link buildAuthorizeUrl}. */

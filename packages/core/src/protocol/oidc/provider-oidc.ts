@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
-import { CodexOAuthError, type ErrorCode, ErrorCodes } from './errors.js';
-import type { FetchLike } from './http.js';
+import { CodexOAuthError, type ErrorCode, ErrorCodes } from '../../model/errors.js';
+import type { FetchLike } from '../../transport/http.js';
 
 /** Scope asked of a generic OIDC issuer: `offline_access` so a refresh token comes back. */
 export const OIDC_DEFAULT_SCOPE = 'openid profile email offline_access';

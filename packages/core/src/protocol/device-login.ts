@@ -1,16 +1,16 @@
 import { inspect } from 'node:util';
-import type { TokenSet } from './auth-record.js';
+import type { TokenSet } from '../model/auth-record.js';
+import { CodexOAuthError } from '../model/errors.js';
+import { emit, type OnEvent } from '../model/events.js';
+import type { FetchLike } from '../transport/http.js';
+import { pollDeviceCodeGrant, requestDeviceAuthorization } from './oidc/device-flow-rfc8628.js';
 import {
   type DeviceCode,
   exchangeDeviceGrant,
   loginCancelledError,
   pollDeviceToken,
   requestUserCode,
-} from './device-flow.js';
-import { pollDeviceCodeGrant, requestDeviceAuthorization } from './device-flow-rfc8628.js';
-import { CodexOAuthError } from './errors.js';
-import { emit, type OnEvent } from './events.js';
-import type { FetchLike } from './http.js';
+} from './openai/device-flow.js';
 import { isOidcProvider, type Provider } from './provider.js';
 
 /** Options of {@link startDeviceLogin}. */

@@ -1,8 +1,8 @@
 import * as oauth from 'oauth4webapi';
-import { CodexOAuthError, ErrorCodes } from './errors.js';
-import { type FetchLike, postJson, readOAuthError } from './http.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import { type FetchLike, postJson, readOAuthError } from '../transport/http.js';
+import { oidcCall, requireEndpoint } from './oidc/provider-oidc.js';
 import { isOidcProvider, type Provider } from './provider.js';
-import { oidcCall, requireEndpoint } from './provider-oidc.js';
 
 /** Options of {@link revokeToken}. */
 export interface RevokeOptions {

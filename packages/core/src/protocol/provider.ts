@@ -1,7 +1,7 @@
-import { CodexOAuthError, ErrorCodes } from './errors.js';
-import { type FetchLike, resolveFetch } from './http.js';
-import { discoverOidcProfile, type OidcProfile } from './provider-oidc.js';
-import { type OpenAIProfile, openaiProfile } from './provider-openai.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import { type FetchLike, resolveFetch } from '../transport/http.js';
+import { discoverOidcProfile, type OidcProfile } from './oidc/provider-oidc.js';
+import { type OpenAIProfile, openaiProfile } from './openai/provider-openai.js';
 
 /** Who we sign in with: OpenAI's own wire format (SPEC.md §4) or any OIDC issuer (§5). */
 export type Provider = OpenAIProfile | OidcProfile;

@@ -1,8 +1,8 @@
 import { arch, type as osType, release } from 'node:os';
 import * as oauth from 'oauth4webapi';
-import packageJson from '../package.json' with { type: 'json' };
-import type { TokenSet } from './auth-record.js';
-import { CodexOAuthError, ErrorCodes } from './errors.js';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { TokenSet } from '../model/auth-record.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import {
   describeOAuthError,
   type FetchLike,
@@ -10,10 +10,10 @@ import {
   readJson,
   readOAuthError,
   sleep,
-} from './http.js';
+} from '../transport/http.js';
+import { type OidcProfile, oidcCall } from './oidc/provider-oidc.js';
+import type { OpenAIProfile } from './openai/provider-openai.js';
 import { isOidcProvider, type Provider } from './provider.js';
-import { type OidcProfile, oidcCall } from './provider-oidc.js';
-import type { OpenAIProfile } from './provider-openai.js';
 
 /** Why a refresh happens; sent as `refresh_reason` exactly as Codex 0.169 does. */
 export type RefreshReason = 'proactive_expiry' | 'unauthorized_recovery' | 'forced';

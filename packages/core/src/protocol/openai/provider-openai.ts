@@ -1,4 +1,4 @@
-import { CodexOAuthError, ErrorCodes } from './errors.js';
+import { CodexOAuthError, ErrorCodes } from '../../model/errors.js';
 
 /** The OpenAI issuer Codex signs in against. */
 export const OPENAI_ISSUER = 'https://auth.openai.com';

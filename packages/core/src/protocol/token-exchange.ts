@@ -1,9 +1,15 @@
 import * as oauth from 'oauth4webapi';
-import type { TokenSet } from './auth-record.js';
-import { CodexOAuthError, ErrorCodes } from './errors.js';
-import { describeOAuthError, type FetchLike, postForm, readJson, readOAuthError } from './http.js';
+import type { TokenSet } from '../model/auth-record.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import {
+  describeOAuthError,
+  type FetchLike,
+  postForm,
+  readJson,
+  readOAuthError,
+} from '../transport/http.js';
+import { fromOauth4webapi, type OidcProfile, oidcCall } from './oidc/provider-oidc.js';
 import { isOidcProvider, type Provider } from './provider.js';
-import { fromOauth4webapi, type OidcProfile, oidcCall } from './provider-oidc.js';
 
 /** Options of {@link exchangeAuthorizationCode}. */
 export interface ExchangeCodeOptions {

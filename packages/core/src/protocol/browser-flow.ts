@@ -1,14 +1,14 @@
 import { inspect } from 'node:util';
-import type { TokenSet } from './auth-record.js';
-import { buildAuthorizeUrl } from './authorize-url.js';
-import { loginCancelledError } from './device-flow.js';
-import { CodexOAuthError } from './errors.js';
-import { emit, type OnEvent } from './events.js';
-import type { FetchLike } from './http.js';
-import { startLoopbackServer } from './loopback-server.js';
+import { startLoopbackServer } from '../loopback/loopback-server.js';
+import type { TokenSet } from '../model/auth-record.js';
+import { CodexOAuthError } from '../model/errors.js';
+import { emit, type OnEvent } from '../model/events.js';
+import type { FetchLike } from '../transport/http.js';
+import type { OidcProfile } from './oidc/provider-oidc.js';
+import { buildAuthorizeUrl } from './openai/authorize-url.js';
+import { loginCancelledError } from './openai/device-flow.js';
 import { generatePkce, generateState } from './pkce.js';
 import { isOidcProvider, type Provider } from './provider.js';
-import type { OidcProfile } from './provider-oidc.js';
 import { exchangeAuthorizationCode } from './token-exchange.js';
 
 /** Options of {@link startBrowserLogin}. */

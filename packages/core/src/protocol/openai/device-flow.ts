@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import type { TokenSet } from './auth-record.js';
-import { CodexOAuthError, ErrorCodes } from './errors.js';
+import type { TokenSet } from '../../model/auth-record.js';
+import { CodexOAuthError, ErrorCodes } from '../../model/errors.js';
 import {
   describeOAuthError,
   type FetchLike,
@@ -8,9 +8,9 @@ import {
   readJson,
   readOAuthError,
   sleep,
-} from './http.js';
+} from '../../transport/http.js';
+import { processTokenExchangeResponse, tokenExchangeRequest } from '../token-exchange.js';
 import type { OpenAIProfile } from './provider-openai.js';
-import { processTokenExchangeResponse, tokenExchangeRequest } from './token-exchange.js';
 
 /** Upstream gives up 15 minutes after the first poll. */
 export const DEVICE_LOGIN_TIMEOUT_MS = 15 * 60_000;

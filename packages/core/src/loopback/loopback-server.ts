@@ -2,10 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
-import { loopbackRedirectUri } from './authorize-url.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import { emit, type OAuthEvent } from '../model/events.js';
+import { loopbackRedirectUri } from '../protocol/openai/authorize-url.js';
 import { bindLoopback } from './bind-port.js';
-import { CodexOAuthError, ErrorCodes } from './errors.js';
-import { emit, type OAuthEvent } from './events.js';
 import {
   authorizationError,
   cancelledError,

@@ -1,4 +1,4 @@
-import { CodexOAuthError, ErrorCodes } from './errors.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 
 /**
  * The errors that end a browser sign-in, in one place so the loopback server, the port binder

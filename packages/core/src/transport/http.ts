@@ -1,4 +1,4 @@
-import { CodexOAuthError, ErrorCodes } from './errors.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 
 /**
  * The `fetch` every protocol step receives. It is the shape of the WHATWG `fetch` narrowed to what

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
-import { CodexOAuthError, ErrorCodes } from './errors.js';
+import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { cancelledError } from './loopback-outcomes.js';
 import { describePortOwner } from './port-owner.js';
 

@@ -1,15 +1,15 @@
 import * as oauth from 'oauth4webapi';
-import type { TokenSet } from './auth-record.js';
+import type { TokenSet } from '../../model/auth-record.js';
+import { CodexOAuthError, ErrorCodes } from '../../model/errors.js';
+import { type FetchLike, sleep } from '../../transport/http.js';
 import {
   DEVICE_LOGIN_TIMEOUT_MS,
   type DeviceCode,
   loginCancelledError,
   type PollTiming,
-} from './device-flow.js';
-import { CodexOAuthError, ErrorCodes } from './errors.js';
-import { type FetchLike, sleep } from './http.js';
+} from '../openai/device-flow.js';
+import { requireTokens } from '../token-exchange.js';
 import { fromOauth4webapi, type OidcProfile, oidcCall, requireEndpoint } from './provider-oidc.js';
-import { requireTokens } from './token-exchange.js';
 
 /** RFC 8628 §3.5: `slow_down` adds five seconds to the interval. */
 const SLOW_DOWN_STEP_MS = 5_000;
