@@ -2,6 +2,7 @@ import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import { getAccessToken, login, logout, status } from '../src/session/index.js';
+import { resolveStore } from '../src/session/resolve-store.js';
 import { defineTokenStore } from '../src/store/define-token-store.js';
 import type { TokenStore, TokenStoreDescription } from '../src/store/token-store.js';
 import { makeTestJwt } from '../src/testing/test-records.js';
@@ -143,5 +144,27 @@ describe('a custom store gets the session behaviours it declares', () => {
     expect(fake.issued.grants[0]?.refreshCount).toBe(1);
     // Its own load, the re-read under the lock, and the save's compare-and-swap read.
     expect(backend.reads).toBe(3);
+  });
+});
+
+describe('built-in stores are resolved once per process per location', () => {
+  it('the same location gives the same store object; another location another one', async () => {
+    const env = { HOME: home.dir, CODEX_HOME: undefined };
+    const first = await resolveStore({ storage: 'file', codexHome: home.dir }, env);
+    expect(await resolveStore({ storage: 'auto', codexHome: home.dir }, env)).toBe(first);
+    const elsewhere = await resolveStore({ storage: 'file', codexHome: `${home.dir}/other` }, env);
+    expect(elsewhere).not.toBe(first);
+    expect(elsewhere.path).toBe(`${home.dir}/other/auth.json`);
+  });
+
+  it('the memory store lives until logout disposes it; the next call gets a fresh one', async () => {
+    const opts = { ...baseOptions(fake, home.dir), storage: 'memory' as const };
+    const before = await resolveStore(opts, {});
+    expect(await resolveStore(opts, {})).toBe(before);
+    await login(opts);
+    await logout(opts);
+    const after = await resolveStore(opts, {});
+    expect(after).not.toBe(before);
+    expect((await status(opts)).authenticated).toBe(false);
   });
 });
