@@ -48,6 +48,14 @@ export interface BrowserLogin {
   readonly result: Promise<TokenSet>;
   /** Frees the port and ends the wait: `result` rejects with `CODEX_OAUTH_LOGIN_CANCELLED`. */
   cancel(): Promise<void>;
+  /**
+   * Redeems a code that reached this sign-in another way (a pasted redirect whose `state` the
+   * caller has checked) with the callback's own exchange and `checkTokens`. On success `result`
+   * resolves with the tokens and the loopback server closes (the first of the two ways wins). A
+   * failed exchange rejects this call only: the sign-in goes on, so a bad paste never ends it. A
+   * refusal by `checkTokens` ends the sign-in with that error, as it does in the callback.
+   */
+  redeemCode(code: string): Promise<TokenSet>;
 }
 
 /**
@@ -68,6 +76,15 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
   const pkce = await generatePkce();
   const state = generateState();
   let redirectUri = '';
+  const exchange = (code: string, signal: AbortSignal) =>
+    exchangeAuthorizationCode({
+      fetch,
+      provider,
+      code,
+      redirectUri,
+      codeVerifier: pkce.verifier,
+      signal,
+    });
   const server = await startLoopbackServer<TokenSet>({
     ...(options.port !== undefined && { port: options.port }),
     ...(options.fallbackPort !== undefined && { fallbackPort: options.fallbackPort }),
@@ -78,14 +95,7 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     expectedState: state,
     // The server emits `callback_received` and `exchanging` itself.
     handleCode: async (code, context) => {
-      const tokens = await exchangeAuthorizationCode({
-        fetch,
-        provider,
-        code,
-        redirectUri,
-        codeVerifier: pkce.verifier,
-        signal: context.signal,
-      });
+      const tokens = await exchange(code, context.signal);
       await options.checkTokens?.(tokens, context);
       return tokens;
     },
@@ -104,7 +114,12 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
       });
   emit(onEvent, { type: 'url_ready', url: authorizeUrl });
   emit(onEvent, { type: 'waiting', flow: 'browser_code' });
-  const result = server.result.catch((error: unknown) => {
+  // A redeemed (pasted) code settles `result` just as the callback does; the first one wins.
+  let redeemed!: (tokens: TokenSet) => void;
+  const pasted = new Promise<TokenSet>((resolve) => {
+    redeemed = resolve;
+  });
+  const result = Promise.race([server.result, pasted]).catch((error: unknown) => {
     if (error instanceof CodexOAuthError) {
       emit(onEvent, { type: 'failed', code: error.code, message: error.message });
     }
@@ -114,6 +129,9 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     () => undefined,
     () => undefined,
   );
+  // Stops a redemption still exchanging once the sign-in ended another way.
+  const ended = new AbortController();
+  void settled.then(() => ended.abort(loginCancelledError()));
   const login: BrowserLogin = {
     authorizeUrl,
     redirectUri,
@@ -123,6 +141,24 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     async cancel() {
       await server.close(loginCancelledError());
       await settled;
+    },
+    async redeemCode(code) {
+      if (ended.signal.aborted) throw loginCancelledError(ended.signal.reason);
+      const tokens = await exchange(code, ended.signal);
+      try {
+        await options.checkTokens?.(tokens, { signal: ended.signal });
+      } catch (error) {
+        await server.close(error);
+        await settled;
+        throw error;
+      }
+      // The callback may have won while this exchange ran: these tokens are then not the result.
+      if (ended.signal.aborted) throw loginCancelledError(ended.signal.reason);
+      redeemed(tokens);
+      // `result` has settled with these tokens before the server goes, so nothing sees its close.
+      await settled;
+      await server.close();
+      return tokens;
     },
   };
   // `inspect` would print the settled `result`, tokens included: show the public fields only.
