@@ -59,7 +59,6 @@ const MAX_PASTE = 16 * 1024;
 const PASTE_MARKERS = new RegExp(`${String.fromCharCode(27)}\\[20[01]~`, 'g');
 // The start of a callback address, cut before its query (a line that wrapped there).
 const LOOPBACK_PREFIX = /^(?:https?:\/\/)?(?:127\.0\.0\.1|localhost)(?::\d*)?(?:\/[\w/]*)?$/i;
-const QUOTES = /^(["'`<])(.*)(["'`>])$/s;
 
 /**
  * What was pasted, reduced to the redirect: bracketed-paste markers, surrounding quotes or angle
@@ -67,8 +66,12 @@ const QUOTES = /^(["'`<])(.*)(["'`>])$/s;
  * spaces into long lines) are removed. Returns the cleaned text, which may still be anything.
  */
 export function cleanPaste(text: string): string {
-  let clean = text.replace(PASTE_MARKERS, '').replace(/\s+/g, '');
-  for (let match = QUOTES.exec(clean); match; match = QUOTES.exec(clean)) clean = match[2] ?? '';
+  // Quotes never belong to an address: one left at either end (its pair went to another line,
+  // or was never copied) goes as well as a matched pair.
+  const clean = text
+    .replace(PASTE_MARKERS, '')
+    .replace(/\s+/g, '')
+    .replace(/^["'`<]+|["'`>]+$/g, '');
   // A shell-style line continuation left at a break.
   return clean.replace(/\\(?=[?&=]|$)/g, '');
 }
