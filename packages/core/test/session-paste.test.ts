@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
@@ -190,6 +191,28 @@ describe('flow: paste', () => {
     expect(await canBind(pending.port)).toBe(true);
     await expect(readFile(join(home.dir, 'auth.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('with the port held by something else, the paste alone still signs in (and says so)', async () => {
+    // Not an HTTP server: it ignores the /cancel a sign-in sends to reclaim the port.
+    const held = new Set<Socket>();
+    const holder = createServer((socket) => {
+      held.add(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as { port: number };
+    try {
+      const pending = await beginPaste({ port });
+      expect(pending.redirectUri).toBe(`http://127.0.0.1:${port}/auth/callback`);
+      expect(pending.warnings.join('\n')).toMatch(/busy.*only pasting the address/s);
+      const result = await submitRedirect(pending, await fake.authorize(pending.authorizeUrl));
+      expect(result.flowUsed).toBe('browser_code');
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => holder.close(resolve));
+    }
+    // Finding out the port is held takes the reclaim retries and a look for the owner.
+  }, 30_000);
 
   it('login({ flow: "paste" }) opens no browser and hands the pending login to onPending', async () => {
     const opened: string[] = [];

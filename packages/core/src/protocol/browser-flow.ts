@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { startLoopbackServer } from '../loopback/loopback-server.js';
+import { unboundLoopback } from '../loopback/unbound-loopback.js';
 import type { TokenSet } from '../model/auth-record.js';
-import { CodexOAuthError } from '../model/errors.js';
+import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
 import type { FetchLike } from '../transport/http.js';
 import type { OidcProfile } from './oidc/provider-oidc.js';
@@ -34,6 +35,11 @@ export interface BrowserLoginOptions {
    * rejects `result`, as the Codex CLI does for its workspace check.
    */
   checkTokens?: (tokens: TokenSet, context: { signal: AbortSignal }) => void | Promise<void>;
+  /**
+   * When neither port can be bound (`CODEX_OAUTH_PORT_IN_USE`), go on without a listener: the
+   * sign-in can then only be finished by {@link BrowserLogin.redeemCode} (a pasted redirect).
+   */
+  loopbackOptional?: boolean;
 }
 
 /** A browser login waiting for its callback. Holds no secret (the verifier stays in a closure). */
@@ -46,6 +52,8 @@ export interface BrowserLogin {
   readonly state: string;
   /** Settles with the tokens once the callback's code has been exchanged. */
   readonly result: Promise<TokenSet>;
+  /** The loopback server listens (false only with `loopbackOptional` and both ports busy). */
+  readonly listening: boolean;
   /** Frees the port and ends the wait: `result` rejects with `CODEX_OAUTH_LOGIN_CANCELLED`. */
   cancel(): Promise<void>;
   /**
@@ -85,6 +93,7 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
       codeVerifier: pkce.verifier,
       signal,
     });
+  let listening = true;
   const server = await startLoopbackServer<TokenSet>({
     ...(options.port !== undefined && { port: options.port }),
     ...(options.fallbackPort !== undefined && { fallbackPort: options.fallbackPort }),
@@ -99,6 +108,15 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
       await options.checkTokens?.(tokens, context);
       return tokens;
     },
+  }).catch((error: unknown) => {
+    if (!options.loopbackOptional || !isCodexOAuthError(error, ErrorCodes.PORT_IN_USE)) throw error;
+    listening = false;
+    return unboundLoopback<TokenSet>({
+      port: options.port || 1455,
+      ...(options.redirectHost && { redirectHost: options.redirectHost }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    });
   });
   redirectUri = server.redirectUri;
   const authorizeUrl = isOidcProvider(provider)
@@ -138,6 +156,7 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     port: server.port,
     state,
     result,
+    listening,
     async cancel() {
       await server.close(loginCancelledError());
       await settled;

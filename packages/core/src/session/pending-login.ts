@@ -23,6 +23,7 @@ import {
   startBrowser,
   startDevice,
   startDeviceOrFallBack,
+  unboundWarning,
 } from './start-channels.js';
 import { raceBrowserWithDevice } from './wsl-race.js';
 
@@ -144,6 +145,8 @@ export async function beginWithContext(
   if (device === null) {
     const browser = await startBrowser(ctx, options, allowed, choice.paste);
     track(internal, browser);
+    const unbound = unboundWarning(browser);
+    if (unbound) warnings.push(unbound);
     const { authorizeUrl, redirectUri, port, state } = browser;
     pending = {
       flow: 'browser_code',
@@ -157,10 +160,10 @@ export async function beginWithContext(
   } else {
     internal.device = device;
     // Three channels where the environment calls for them: the code, the loopback and the paste.
-    const browser = choice.paste
-      ? await companionBrowser(ctx, options, allowed, device, warnings)
-      : null;
+    const browser = choice.paste ? await companionBrowser(ctx, options, allowed, device) : null;
     if (browser) track(internal, browser);
+    const unbound = browser && unboundWarning(browser);
+    if (unbound) warnings.push(unbound);
     const { verificationUrl, userCode, intervalMs, expiresAt } = device;
     pending = {
       flow: 'device_code',

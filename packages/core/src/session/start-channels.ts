@@ -22,6 +22,8 @@ export function startBrowser(
     provider: ctx.provider,
     fetch: ctx.fetch,
     port: options.port ?? 1455,
+    // A paste needs no listener: with both ports busy it still works (a warning says so).
+    loopbackOptional: paste,
     // Copying an address from another machine takes longer than a local redirect.
     timeoutMs: options.timeoutMs ?? (paste ? DEVICE_TIMEOUT_MS : BROWSER_TIMEOUT_MS),
     ...(allowed !== null && {
@@ -61,30 +63,29 @@ export async function startDeviceOrFallBack(
 }
 
 /**
- * The browser login racing a device code. Not being able to start it (both ports busy) leaves
- * the device code alone, with a warning: it was the flow asked for.
+ * The browser login racing a device code. It cannot fail for busy ports (the paste needs no
+ * listener); anything else that stops it ends the sign-in, the device code included.
  */
 export async function companionBrowser(
   ctx: SessionContext,
   options: LoginOptions,
   allowed: string[] | null,
   device: DeviceLogin,
-  warnings: string[],
-): Promise<BrowserLogin | null> {
+): Promise<BrowserLogin> {
   try {
     return await startBrowser(ctx, options, allowed, true);
   } catch (error) {
-    // Only a port that cannot be bound leaves the device code on its own; anything else
-    // (a cancel, an invalid option) ends the sign-in as it would have without the link.
-    if (!isCodexOAuthError(error, ErrorCodes.PORT_IN_USE)) {
-      await device.cancel();
-      throw error;
-    }
-    warnings.push(
-      `Only the device code is offered: the browser link could not start (${error.message})`,
-    );
-    return null;
+    await device.cancel();
+    throw error;
   }
+}
+
+/** The warning of a browser login that could bind no port: only a paste can finish it. */
+export function unboundWarning(browser: BrowserLogin): string | null {
+  return browser.listening
+    ? null
+    : 'Ports 1455 and 1457 are busy, so nothing listens for the browser here: only pasting the ' +
+        'address the browser lands on finishes this sign-in (ssh -L will not).';
 }
 
 /** Starts the device login (the user code is requested now). */
