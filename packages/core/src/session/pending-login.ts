@@ -50,7 +50,10 @@ export interface PendingBrowserLogin {
 export interface PasteLink {
   readonly authorizeUrl: string;
   readonly redirectUri: string;
-  /** The loopback port listening as well (reachable through `ssh -L 1455:127.0.0.1:1455`). */
+  /**
+   * The port the redirect names; the loopback listens there too (reachable through
+   * `ssh -L 1455:127.0.0.1:1455`) unless both ports were busy, which a warning then says.
+   */
   readonly port: number;
   readonly state: string;
 }
