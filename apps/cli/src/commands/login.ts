@@ -52,6 +52,7 @@ export const login: CommandRun = async (ctx) => {
     onPending: (begun) => {
       pending = begun;
       paste = startPasteSession(ctx, begun, ui, giveUp);
+      if (paste) ui.showPastePrompt(begun);
     },
   });
   let result: LoginResult;
@@ -94,7 +95,7 @@ export const login: CommandRun = async (ctx) => {
   if (!result.persisted) {
     out.warn('Memory storage: the session ends with this process; the Codex CLI will not see it.');
   }
-  for (const warning of result.warnings) out.warn(warning);
+  for (const warning of result.warnings) if (!ui.warned.has(warning)) out.warn(warning);
   return Exit.OK;
 };
 
@@ -120,20 +121,15 @@ function createLoginUi(ctx: Context) {
   // Set once it is clear a paste is expected: --flow paste, the paste fallback, or a browser
   // link beside a device code. A spinner would then redraw the line the person types on.
   let pasting = flags.flow === 'paste';
+  const warned = new Set<string>();
   let sawCode = false;
 
   const onEvent = (event: OAuthEvent) => {
     switch (event.type) {
       case 'url_ready':
         pasting ||= sawCode;
-        if (pasting) {
-          const second = sawCode;
-          later(() => {
-            stopSpinner();
-            showPasteInstructions(out, event.url, second);
-          });
-          break;
-        }
+        // With a paste expected, the link comes with its instructions once the login has begun.
+        if (pasting) break;
         later(() => {
           stopSpinner();
           out.line(`Open this link to sign in${flags.noOpen ? '' : ' (opening your browser)'}:`);
@@ -167,12 +163,9 @@ function createLoginUi(ctx: Context) {
         later(() => spin('Getting your tokens…'));
         break;
       case 'fallback':
+        // The pending login's warning says it, before the link (see showPastePrompt).
         if (event.to === 'paste') {
           pasting = true;
-          later(() => {
-            stopSpinner();
-            out.warn(`The ${event.reason}: sign in with the browser link instead.`);
-          });
           break;
         }
         later(() => {
@@ -200,6 +193,23 @@ function createLoginUi(ctx: Context) {
   return {
     onEvent,
     open,
+    /** Warnings already shown while waiting, not repeated after the result. */
+    warned,
+    /**
+     * The paste prompt: what is known so far (device login off, ports busy) first, since only
+     * the paste may finish it, then the link and what to copy.
+     */
+    showPastePrompt(begun: PendingLogin) {
+      const url = begun.flow === 'browser_code' ? begun.authorizeUrl : begun.browser?.authorizeUrl;
+      if (url === undefined) return;
+      for (const warning of begun.warnings) warned.add(warning);
+      const warnings = [...begun.warnings];
+      later(() => {
+        stopSpinner();
+        for (const warning of warnings) out.warn(warning);
+        showPasteInstructions(out, url, begun.flow === 'device_code');
+      });
+    },
     rejected(message: string) {
       later(() => {
         stopSpinner();
