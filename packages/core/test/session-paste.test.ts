@@ -107,7 +107,9 @@ describe('flow: paste', () => {
     const { events, onEvent } = recorder();
     const pending = await beginPaste({ onEvent });
     const waiting = awaitLogin(pending);
-    expect((await rejection(pending, 'no idea what to paste')).reason).toBe('not_a_redirect');
+    const garbage = await rejection(pending, 'no idea what to paste');
+    expect(garbage.reason).toBe('not_a_redirect');
+    expect(garbage.message).toContain(`${pending.redirectUri}?code=`); // what to look for
     expect((await rejection(pending, '')).reason).toBe('empty');
     const landed = await fake.authorize(pending.authorizeUrl);
     expect((await rejection(pending, landed.slice(0, landed.indexOf('&state')))).reason).toBe(

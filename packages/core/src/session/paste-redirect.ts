@@ -77,7 +77,8 @@ export function cleanPaste(text: string): string {
 }
 
 /**
- * Reads a pasted redirect for the sign-in whose `state` is `expected`. Accepts the full address
+ * Reads a pasted redirect for the sign-in whose `state` is `expected` (messages name its
+ * `redirectUri`, the address to look for). Accepts the full address
  * (with or without `http://`), or its query string (`code=…&state=…`, with or without `?`).
  * Everything else throws a {@link RedirectRejectedError} whose message says what to copy.
  *
@@ -87,7 +88,13 @@ export function cleanPaste(text: string): string {
  * // { kind: 'code', code: 'ac_1' }
  * ```
  */
-export function readPastedRedirect(text: string, expected: string): PastedRedirect {
+export function readPastedRedirect(
+  text: string,
+  expected: string,
+  redirectUri = 'http://127.0.0.1:1455/auth/callback',
+): PastedRedirect {
+  const rejected = (reason: keyof typeof MESSAGES) =>
+    new RedirectRejectedError(reason, MESSAGES[reason](redirectUri));
   const clean = text.length > MAX_PASTE ? null : cleanPaste(text);
   if (clean === '') throw rejected('empty');
   const query = clean === null ? null : queryOf(clean);
@@ -129,25 +136,24 @@ function sameState(got: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const MESSAGES: Record<Exclude<RedirectRejection, 'access_denied' | 'exchange_failed'>, string> = {
-  empty: 'Nothing was pasted. Copy the address from the browser’s address bar and paste it here.',
-  bare_code:
+type Message = (redirectUri: string) => string;
+
+const MESSAGES: Record<Exclude<RedirectRejection, 'access_denied' | 'exchange_failed'>, Message> = {
+  empty: () =>
+    'Nothing was pasted. Copy the address from the browser’s address bar and paste it here.',
+  bare_code: (uri) =>
     'That looks like a lone code. Paste the whole address from the browser’s address bar (it ' +
-    'starts with http://127.0.0.1:1455/auth/callback?code=), so it can be checked against this sign-in.',
-  authorize_url:
+    `starts with ${uri}?code=), so it can be checked against this sign-in.`,
+  authorize_url: (uri) =>
     'That is the sign-in link itself. Open it in a browser, sign in, then copy the address the ' +
-    'browser lands on (http://127.0.0.1:…/auth/callback?code=…) and paste that.',
-  incomplete:
+    `browser lands on (${uri}?code=…) and paste that.`,
+  incomplete: () =>
     'That address is cut off (its state is missing or short). Copy the whole address from the ' +
     'address bar, in one piece, and paste it again.',
-  not_a_redirect:
-    'That is not the address the browser was sent to after signing in. It starts with ' +
-    'http://127.0.0.1:1455/auth/callback?code= ; copy it from the address bar and paste it again.',
-  state_mismatch:
+  not_a_redirect: (uri) =>
+    `That is not the address the browser was sent to after signing in. It starts with ${uri}?code= ; ` +
+    'copy it from the address bar and paste it again.',
+  state_mismatch: () =>
     'That address belongs to another sign-in (an older link or another terminal). Open the link ' +
     'shown for this sign-in, sign in, and paste the address it lands on.',
 };
-
-function rejected(reason: keyof typeof MESSAGES): RedirectRejectedError {
-  return new RedirectRejectedError(reason, MESSAGES[reason]);
-}

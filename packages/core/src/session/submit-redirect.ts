@@ -65,7 +65,7 @@ async function redeem(
   pasted: string,
 ): Promise<LoginResult> {
   if (internal.browserOutcome !== 'open') return awaitLogin(pending);
-  const redirect = readPastedRedirect(pasted, browser.state);
+  const redirect = readPastedRedirect(pasted, browser.state, browser.redirectUri);
   if (redirect.kind === 'error') {
     const { error } = authorizationError(redirect.error, redirect.description);
     throw new RedirectRejectedError(
