@@ -9,7 +9,10 @@ import { CLI, removeDir, tempHome } from './helpers.js';
 const tmuxMissing = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status !== 0;
 const skipReason = tmuxMissing ? 'tmux is not installed (apt-get install tmux)' : '';
 
-const SOCKET = `codex-oauth-paste-test-${process.pid}`;
+// One tmux server per test: a new session right after the last test's kill-server could reach
+// that server while it was still exiting (new-session then failed under load).
+let socketCount = 0;
+let SOCKET = `codex-oauth-paste-test-${process.pid}`;
 const tmux = (...args: string[]) =>
   execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'cli');
@@ -34,6 +37,8 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.stop());
 beforeEach(async () => {
+  socketCount += 1;
+  SOCKET = `codex-oauth-paste-test-${process.pid}-${socketCount}`;
   home = await tempHome();
 });
 afterEach(async () => {
