@@ -271,6 +271,40 @@ describe('auto on SSH: the device code, the loopback and the paste race', () => 
     expect(await canBind(pending.browser.port)).toBe(true);
   });
 
+  /** Resolves once the device code has been refused (its poll saw access_denied). */
+  async function deviceRefused(events: OAuthEvent[]): Promise<void> {
+    const refused = () =>
+      events.some((e) => e.type === 'failed' && e.code === ErrorCodes.ACCESS_DENIED);
+    while (!refused()) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  it('a refused device code leaves the paste open, and the paste still signs in', async () => {
+    const { events, onEvent } = recorder();
+    const pending = await beginLogin(ssh({ onEvent }));
+    if (pending.flow !== 'device_code' || pending.browser === null) throw new Error('a race');
+    const waiting = awaitLogin(pending);
+    fake.denyDevice(pending.userCode);
+    await deviceRefused(events);
+    const result = await submitRedirect(
+      pending,
+      await fake.authorize(pending.browser.authorizeUrl),
+    );
+    expect(result.flowUsed).toBe('browser_code');
+    await expect(waiting).resolves.toEqual(result);
+  });
+
+  it('a cancel after the device code was refused ends the sign-in as cancelled', async () => {
+    const { events, onEvent } = recorder();
+    const pending = await beginLogin(ssh({ onEvent }));
+    if (pending.flow !== 'device_code' || pending.browser === null) throw new Error('a race');
+    const waiting = awaitLogin(pending);
+    fake.denyDevice(pending.userCode);
+    await deviceRefused(events);
+    await cancelLogin(pending);
+    await expect(waiting).rejects.toMatchObject({ code: ErrorCodes.LOGIN_CANCELLED });
+    expect(await canBind(pending.browser.port)).toBe(true);
+  });
+
   it('device login disabled: falls back to the paste alone, with a fallback event and a warning', async () => {
     await fake.stop();
     fake = await startFakeIssuer({ registeredPorts: 'any', deviceLogin: false });

@@ -1,5 +1,5 @@
 import type { TokenSet } from '../model/auth-record.js';
-import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import type { BrowserLogin } from '../protocol/browser-flow.js';
 import type { DeviceLogin } from '../protocol/device-login.js';
 import { resolveContext, type SessionContext } from './context.js';
@@ -244,7 +244,15 @@ async function waitForTokens(
     return firstChannelToFinish([
       { flowUsed: 'device_code', result: device.result, cancel: () => device.cancel() },
       { flowUsed: 'browser_code', result: browser.result, cancel: () => browser.cancel() },
-    ]);
+    ]).catch((error: unknown) => {
+      // A cancel ends what is left: that, not an earlier refusal of one channel, is the outcome.
+      if (internal.cancelled && !isCodexOAuthError(error, ErrorCodes.LOGIN_CANCELLED)) {
+        throw new CodexOAuthError(ErrorCodes.LOGIN_CANCELLED, 'The sign-in was cancelled.', {
+          cause: error,
+        });
+      }
+      throw error;
+    });
   }
   if (device) return { tokens: await device.result, flowUsed: 'device_code' };
   if (!browser) throw new Error('unreachable: a pending login has a flow');
