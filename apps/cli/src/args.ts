@@ -17,7 +17,7 @@ export type Command = (typeof COMMANDS)[number];
 
 /** Every flag after parsing; absent flags are `undefined`. */
 export interface Flags {
-  flow?: 'auto' | 'browser' | 'device';
+  flow?: 'auto' | 'browser' | 'device' | 'paste';
   storage?: 'auto' | 'file' | 'memory';
   codexHome?: string;
   issuer?: string;
@@ -112,7 +112,9 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
     help: false,
   };
   const flow = text('flow');
-  if (flow !== undefined) flags.flow = oneOf(flow, ['auto', 'browser', 'device'], 'flow', command);
+  if (flow !== undefined) {
+    flags.flow = oneOf(flow, ['auto', 'browser', 'device', 'paste'], 'flow', command);
+  }
   const storage = text('storage');
   if (storage !== undefined) {
     flags.storage = oneOf(storage, ['auto', 'file', 'memory'], 'storage', command);

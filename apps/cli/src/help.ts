@@ -36,14 +36,19 @@ session that still works (use --force to sign in again). The sign-in link is alw
 the browser is opened too unless --no-open (the BROWSER variable picks the browser command).
 
 Flags:
-  --flow auto|browser|device  auto picks by environment (SSH and containers use device)
+  --flow auto|browser|device|paste
+                              auto picks by environment (SSH and containers use device,
+                              with the browser link to paste beside it); paste: open the
+                              link on any machine, then paste the address it lands on
   --port N                    loopback port for the browser flow (default 1455, then 1457)
   --no-open                   do not open a browser, only print the link
   --timeout SEC               give up waiting after SEC seconds
   --force                     sign in again even if signed in (revokes the old session)
-  --json                      print the result as JSON on stdout
+  --json                      print the result as JSON on stdout (a paste prompt first
+                              prints {"paste":{"authorizeUrl",…}} on its own line)
 ${COMMON}
 
+Pasting: off a terminal, each line of stdin is one paste, so a script can pipe the address in.
 Ctrl-C cancels and frees the port.`,
   status: `Usage: codex-oauth status [--json]
 
@@ -96,7 +101,8 @@ holds ports 1455/1457, the health of auth.json, and Codex config conflicts (keyr
 Exit status: 0 no problems, 2 a check failed.
 
 Flags:
-  --flow auto|browser|device  the flow to judge (default auto)
+  --flow auto|browser|device|paste
+                              the flow to judge (default auto)
   --port N                    an extra port to check
   --json                      the checks as JSON on stdout
 ${COMMON}`,

@@ -10,7 +10,10 @@ const tmuxMissing = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status !== 0;
 const skipReason = tmuxMissing ? 'tmux is not installed (apt-get install tmux)' : '';
 if (skipReason) console.warn(`skipping the TTY tests: ${skipReason}`);
 
-const SOCKET = `codex-oauth-cli-test-${process.pid}`;
+// One tmux server per test: a new session right after the last test's kill-server could reach
+// that server while it was still exiting (new-session then failed under load).
+let socketCount = 0;
+let SOCKET = `codex-oauth-cli-test-${process.pid}`;
 const tmux = (...args: string[]) =>
   execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'cli');
@@ -35,6 +38,8 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.stop());
 beforeEach(async () => {
+  socketCount += 1;
+  SOCKET = `codex-oauth-cli-test-${process.pid}-${socketCount}`;
   home = await tempHome();
 });
 afterEach(async () => {

@@ -63,6 +63,7 @@ function render(next) {
     httpLink($('authorize-link'), pending.authorizeUrl);
     $('authorize-link').textContent = 'Open the sign-in page';
     $('browser-progress').textContent = PROGRESS[pending.progress] ?? '';
+    $('paste-redirect').textContent = pending.redirectUri;
   }
   if (pending?.flow === 'device') {
     httpLink($('verification-link'), pending.verificationUrl);
@@ -115,6 +116,14 @@ $('sign-in-browser').addEventListener('click', async () => {
   }
 });
 $('sign-in-device').addEventListener('click', () => post('/api/login/device').catch(fail));
+$('paste-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $('paste-url');
+  const url = input.value;
+  // The address holds a one-time code: it leaves the page as soon as it is sent.
+  input.value = '';
+  post('/api/login/paste', { url }).catch(fail);
+});
 $('cancel-browser').addEventListener('click', () => post('/api/login/cancel').catch(fail));
 $('cancel-device').addEventListener('click', () => post('/api/login/cancel').catch(fail));
 $('sign-out').addEventListener('click', () => post('/api/logout').catch(fail));

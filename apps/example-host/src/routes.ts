@@ -9,6 +9,7 @@ import {
   signOut,
   startSignIn,
   storeOf,
+  submitPastedRedirect,
   switchStorage,
 } from './sign-in.js';
 import { serveStatic } from './static-files.js';
@@ -21,6 +22,11 @@ const ACTIONS: Record<string, Action> = {
   '/api/login/browser': (ctx, session) => startSignIn(ctx, session, 'browser'),
   '/api/login/device': (ctx, session) => startSignIn(ctx, session, 'device'),
   '/api/login/cancel': (_ctx, session) => cancelSignIn(session),
+  '/api/login/paste': (_ctx, session, body) => {
+    const url = (body as { url?: unknown } | null)?.url;
+    if (typeof url !== 'string') throw new BadRequest('url: the pasted address');
+    return submitPastedRedirect(session, url);
+  },
   '/api/logout': (ctx, session) => signOut(ctx, session),
   '/api/storage': (_ctx, session, body) => {
     const storage = (body as { storage?: unknown } | null)?.storage;

@@ -4,6 +4,7 @@ import {
   CodexOAuthError,
   cancelLogin,
   logout,
+  submitRedirect,
   type TokenStore,
 } from '@codex-oauth/core';
 import { memoryStore } from '@codex-oauth/store-memory';
@@ -70,6 +71,20 @@ function finished(
   session.progress = null;
   session.error = error;
   changed(session);
+}
+
+/**
+ * Finishes the session's browser sign-in with the address its tab landed on, pasted by the person
+ * (the browser is on another machine than this host, so the redirect to the loopback port cannot
+ * load there). A paste that is not used throws core's `CODEX_OAUTH_REDIRECT_REJECTED`, which the
+ * route shows; the sign-in stays open for another paste.
+ */
+export async function submitPastedRedirect(session: HostSession, pasted: string): Promise<void> {
+  const pending = session.pending;
+  if (pending === null || pending.flow !== 'browser_code') return;
+  session.error = null;
+  changed(session);
+  await submitRedirect(pending, pasted);
 }
 
 /** Cancels the session's running sign-in, freeing its loopback port. */

@@ -14,7 +14,7 @@ interface AccountView {
 
 /** A running sign-in as the page shows it. */
 type PendingView =
-  | { flow: 'browser'; authorizeUrl: string; progress: string | null }
+  | { flow: 'browser'; authorizeUrl: string; redirectUri: string; progress: string | null }
   | {
       flow: 'device';
       verificationUrl: string;
@@ -73,7 +73,12 @@ function pendingView(session: HostSession): PendingView | null {
   const pending = session.pending;
   if (pending === null) return null;
   if (pending.flow === 'browser_code') {
-    return { flow: 'browser', authorizeUrl: pending.authorizeUrl, progress: session.progress };
+    return {
+      flow: 'browser',
+      authorizeUrl: pending.authorizeUrl,
+      redirectUri: pending.redirectUri,
+      progress: session.progress,
+    };
   }
   return {
     flow: 'device',

@@ -78,7 +78,16 @@ describe.each(['file', 'memory'] as const)('session API with storage %s', (stora
     const shown = inspect(pending, { depth: 5 }) + inspect(result) + JSON.stringify(result);
     for (const secret of mintedSecrets(fake)) expect(shown).not.toContain(secret);
     expect(Object.keys(pending).sort()).toEqual(
-      ['authorizeUrl', 'flow', 'port', 'redirectUri', 'state', 'storage', 'warnings'].sort(),
+      [
+        'authorizeUrl',
+        'flow',
+        'paste',
+        'port',
+        'redirectUri',
+        'state',
+        'storage',
+        'warnings',
+      ].sort(),
     );
     // The port is free again once the login finished.
     expect(await canBind(pending.port)).toBe(true);

@@ -21,12 +21,16 @@ import type { EnvironmentInfo, Flow, Probes } from './types.js';
  * | # | condition | preferred | fallback |
  * |---|---|---|---|
  * | 1 | not interactive (no TTY, CI, `TERM=dumb`, or `interactive: false`) | `none` | `none` |
- * | 2 | SSH session | `device_code` | `none` |
- * | 3 | container (incl. dev container, Codespace) | `device_code` | `none` |
+ * | 2 | SSH session | `device_code` | `paste` |
+ * | 3 | container (incl. dev container, Codespace) | `device_code` | `paste` |
  * | 4 | WSL | `browser_code` | `device_code` |
  * | 5 | macOS or Windows | `browser_code` | `none` |
  * | 6 | Linux with `DISPLAY`/`WAYLAND_DISPLAY` | `browser_code` | `none` |
- * | 7 | anything else | `device_code` | `none` |
+ * | 7 | anything else | `device_code` | `paste` |
+ *
+ * Wherever the device code is preferred, the browser on this machine cannot reach the user, so
+ * the fallback is `paste`: the browser link opened on any machine, finished by pasting the address
+ * it lands on. It races the device code, and replaces it where device login is disabled.
  *
  * @example
  * ```ts
@@ -100,6 +104,11 @@ export function detectEnvironment(probes: Partial<Probes> = {}): EnvironmentInfo
   if (container && wslSeen.found) {
     reasons.push('WSL signs are ignored inside a container: it shares the WSL host kernel');
   }
+  // The device code can be switched off per workspace; say what happens then.
+  if (preferredFlow === 'device_code') {
+    fallbackFlow = 'paste';
+    reasons.push(PASTE_REASON);
+  }
   if (gate.note) reasons.push(gate.note);
 
   return {
@@ -118,6 +127,10 @@ export function detectEnvironment(probes: Partial<Probes> = {}): EnvironmentInfo
     reasons,
   };
 }
+
+const PASTE_REASON =
+  'The browser link works too, opened on any machine: paste the address it lands on ' +
+  '(it replaces the device code where device login is disabled)';
 
 function resolveProbes(probes: Partial<Probes>): Probes {
   const complete =

@@ -1,9 +1,10 @@
 /**
  * A sign-in flow this environment supports. `browser_code` is authorization code + PKCE with a
- * loopback redirect; `device_code` is the code the user types on another device; `none` means
- * nobody is there to sign in, so no flow should start on its own.
+ * loopback redirect; `device_code` is the code the user types on another device; `paste` is the
+ * browser flow opened on another machine and finished by pasting the address the browser lands
+ * on; `none` means nobody is there to sign in, so no flow should start on its own.
  */
-export type Flow = 'browser_code' | 'device_code' | 'none';
+export type Flow = 'browser_code' | 'device_code' | 'paste' | 'none';
 
 /** The operating system family, from `process.platform`. Every other platform is `unknown`. */
 export type Os = 'linux' | 'macos' | 'windows' | 'unknown';
@@ -76,7 +77,11 @@ export interface EnvironmentInfo {
   display: boolean;
   /** The flow to start for `flow: 'auto'`. */
   preferredFlow: Flow;
-  /** The flow to add if the preferred one stalls (`device_code` on WSL), else `'none'`. */
+  /**
+   * The flow that joins or replaces the preferred one: `device_code` on WSL (joins a stalled
+   * browser), `paste` wherever `device_code` is preferred (races it, and replaces it when device
+   * login is disabled), else `'none'`.
+   */
   fallbackFlow: Flow;
   /** Plain sentences naming the evidence; the first one explains `preferredFlow`. Never empty. */
   reasons: string[];

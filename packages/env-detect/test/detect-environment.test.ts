@@ -14,8 +14,9 @@ describe('acceptance checks (SPEC §8)', () => {
   it('SSH with a display answers device_code with a reason naming SSH', () => {
     const info = detectEnvironment(sshDesktop);
     expect(info.preferredFlow).toBe('device_code');
-    expect(info.fallbackFlow).toBe('none');
+    expect(info.fallbackFlow).toBe('paste');
     expect(info.reasons[0]).toMatch(/SSH_CONNECTION/);
+    expect(info.reasons.at(-1)).toMatch(/paste the address it lands on/);
   });
 
   it('the same without SSH answers browser_code', () => {
@@ -138,7 +139,7 @@ const rows: Row[] = [
     probes: { env: { TERM: 'xterm', SSH_TTY: '/dev/pts/1', WSL_DISTRO_NAME: 'Ubuntu' } },
     flow: 'device_code',
     reason: /SSH_TTY/,
-    expect: { ssh: true, wsl: true, fallbackFlow: 'none' },
+    expect: { ssh: true, wsl: true },
   },
   {
     name: 'Docker (/.dockerenv) answers device_code',
@@ -187,7 +188,7 @@ const rows: Row[] = [
     probes: { paths: ['/.dockerenv'], files: { '/proc/version': wslKernel } },
     flow: 'device_code',
     reason: /Docker container/,
-    expect: { container: true, wsl: false, fallbackFlow: 'none' },
+    expect: { container: true, wsl: false },
   },
   {
     name: 'WSL from /proc/version alone',
@@ -253,7 +254,8 @@ describe('detectEnvironment rules, first match wins', () => {
   it.each(rows)('$name', (row) => {
     const info = detectEnvironment(fakeProbes(row.probes));
     expect(info.preferredFlow).toBe(row.flow);
-    expect(info.fallbackFlow).toBe(row.fallback ?? 'none');
+    // Wherever the device code is preferred, the pasted redirect is its fallback.
+    expect(info.fallbackFlow).toBe(row.fallback ?? (row.flow === 'device_code' ? 'paste' : 'none'));
     expect(info.reasons[0]).toMatch(row.reason);
     expect(info).toMatchObject(row.expect ?? {});
     for (const reason of info.reasons) expect(reason).toMatch(/^\S.*[^.\s]$/);

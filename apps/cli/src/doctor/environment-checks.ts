@@ -16,6 +16,10 @@ function where(info: EnvironmentInfo): string {
   return parts.join(', ');
 }
 
+const PASTE_DETAIL =
+  'Paste: the browser lands on http://127.0.0.1:1455/auth/callback?code=… (an error page when it ' +
+  'runs elsewhere); copy that address and paste it at the prompt, or run ssh -L 1455:127.0.0.1:1455';
+
 /**
  * The environment and the sign-in flow it leads to, with env-detect's reasons, and how a browser
  * would be opened here (`BROWSER` first).
@@ -26,7 +30,17 @@ export function environmentChecks(env: Env, flags: Flags): Check[] {
   const checks: Check[] = [];
   const flowName = (flow: string) =>
     flow === 'browser_code' ? 'browser' : flow === 'device_code' ? 'device code' : flow;
-  if (requested !== 'auto') {
+  if (requested === 'paste') {
+    checks.push(
+      check(
+        'environment',
+        'Environment',
+        'ok',
+        `${where(info)}; --flow paste requested: the link opens on any machine, then its address is pasted here`,
+        [...info.reasons, PASTE_DETAIL],
+      ),
+    );
+  } else if (requested !== 'auto') {
     checks.push(
       check(
         'environment',
@@ -44,7 +58,17 @@ export function environmentChecks(env: Env, flags: Flags): Check[] {
         'warn',
         `${where(info)}: "codex-oauth login" will not start a sign-in on its own`,
         info.reasons,
-        'Run it in a terminal, or choose a flow: codex-oauth login --flow device',
+        'Run it in a terminal, or choose a flow: codex-oauth login --flow device (or --flow paste, reading the address from stdin)',
+      ),
+    );
+  } else if (info.fallbackFlow === 'paste') {
+    checks.push(
+      check(
+        'environment',
+        'Environment',
+        'ok',
+        `${where(info)}: signs in with the device code, the browser link (pasted back, or through ssh -L) beside it; the link alone if device login is disabled`,
+        [...info.reasons, PASTE_DETAIL],
       ),
     );
   } else {

@@ -68,6 +68,11 @@ export const ErrorCodes = {
   NETWORK_ERROR: 'CODEX_OAUTH_NETWORK_ERROR',
   /** The request took longer than its timeout. */
   REQUEST_TIMEOUT: 'CODEX_OAUTH_REQUEST_TIMEOUT',
+  /**
+   * A pasted redirect could not finish the sign-in (not a redirect address, another sign-in's
+   * `state`, a refusal, or a code the issuer would not exchange). The sign-in goes on: paste again.
+   */
+  REDIRECT_REJECTED: 'CODEX_OAUTH_REDIRECT_REJECTED',
 } as const;
 
 /** A stable `CODEX_OAUTH_*` code. */

@@ -12,16 +12,27 @@ export type OAuthEvent =
   | { type: 'user_code_ready'; userCode: string; verificationUrl: string; expiresAt: Date | null }
   /** Waiting for the user to finish a flow. */
   | { type: 'waiting'; flow: 'browser_code' | 'device_code' }
-  /** The loopback server received a callback with the right `state`. */
-  | { type: 'callback_received' }
+  /**
+   * A redirect with the right `state` arrived: at the loopback server (`via` absent), or pasted
+   * by the user (`via: 'paste'`, see `submitRedirect`).
+   */
+  | { type: 'callback_received'; via?: 'paste' }
   /** An authorization code is being exchanged for tokens. */
   | { type: 'exchanging' }
   /** The tokens were saved. */
   | { type: 'persisted'; storage: 'file' | 'memory' | 'custom' }
   /** The tokens were refreshed; `expiresAt` is the new access token's expiry. */
   | { type: 'refreshed'; expiresAt: Date | null }
-  /** The browser flow did not finish in time and the device flow was started as well. */
-  | { type: 'fallback'; from: 'browser_code'; to: 'device_code'; reason: string }
+  /**
+   * A flow gave way to another: the browser flow did not finish in time and the device flow was
+   * started as well (WSL), or device login is disabled and the pasted redirect is used instead.
+   */
+  | {
+      type: 'fallback';
+      from: 'browser_code' | 'device_code';
+      to: 'device_code' | 'paste';
+      reason: string;
+    }
   /** The operation failed; `code` is a `CODEX_OAUTH_*` code. */
   | { type: 'failed'; code: string; message: string };
 

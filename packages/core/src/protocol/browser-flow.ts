@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { startLoopbackServer } from '../loopback/loopback-server.js';
+import { unboundLoopback } from '../loopback/unbound-loopback.js';
 import type { TokenSet } from '../model/auth-record.js';
-import { CodexOAuthError } from '../model/errors.js';
+import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
 import type { FetchLike } from '../transport/http.js';
 import type { OidcProfile } from './oidc/provider-oidc.js';
@@ -34,6 +35,11 @@ export interface BrowserLoginOptions {
    * rejects `result`, as the Codex CLI does for its workspace check.
    */
   checkTokens?: (tokens: TokenSet, context: { signal: AbortSignal }) => void | Promise<void>;
+  /**
+   * When neither port can be bound (`CODEX_OAUTH_PORT_IN_USE`), go on without a listener: the
+   * sign-in can then only be finished by {@link BrowserLogin.redeemCode} (a pasted redirect).
+   */
+  loopbackOptional?: boolean;
 }
 
 /** A browser login waiting for its callback. Holds no secret (the verifier stays in a closure). */
@@ -46,8 +52,18 @@ export interface BrowserLogin {
   readonly state: string;
   /** Settles with the tokens once the callback's code has been exchanged. */
   readonly result: Promise<TokenSet>;
+  /** The loopback server listens (false only with `loopbackOptional` and both ports busy). */
+  readonly listening: boolean;
   /** Frees the port and ends the wait: `result` rejects with `CODEX_OAUTH_LOGIN_CANCELLED`. */
   cancel(): Promise<void>;
+  /**
+   * Redeems a code that reached this sign-in another way (a pasted redirect whose `state` the
+   * caller has checked) with the callback's own exchange and `checkTokens`. On success `result`
+   * resolves with the tokens and the loopback server closes (the first of the two ways wins). A
+   * failed exchange rejects this call only: the sign-in goes on, so a bad paste never ends it. A
+   * refusal by `checkTokens` ends the sign-in with that error, as it does in the callback.
+   */
+  redeemCode(code: string): Promise<TokenSet>;
 }
 
 /**
@@ -68,6 +84,16 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
   const pkce = await generatePkce();
   const state = generateState();
   let redirectUri = '';
+  const exchange = (code: string, signal: AbortSignal) =>
+    exchangeAuthorizationCode({
+      fetch,
+      provider,
+      code,
+      redirectUri,
+      codeVerifier: pkce.verifier,
+      signal,
+    });
+  let listening = true;
   const server = await startLoopbackServer<TokenSet>({
     ...(options.port !== undefined && { port: options.port }),
     ...(options.fallbackPort !== undefined && { fallbackPort: options.fallbackPort }),
@@ -78,17 +104,19 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     expectedState: state,
     // The server emits `callback_received` and `exchanging` itself.
     handleCode: async (code, context) => {
-      const tokens = await exchangeAuthorizationCode({
-        fetch,
-        provider,
-        code,
-        redirectUri,
-        codeVerifier: pkce.verifier,
-        signal: context.signal,
-      });
+      const tokens = await exchange(code, context.signal);
       await options.checkTokens?.(tokens, context);
       return tokens;
     },
+  }).catch((error: unknown) => {
+    if (!options.loopbackOptional || !isCodexOAuthError(error, ErrorCodes.PORT_IN_USE)) throw error;
+    listening = false;
+    return unboundLoopback<TokenSet>({
+      port: options.port || 1455,
+      ...(options.redirectHost && { redirectHost: options.redirectHost }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    });
   });
   redirectUri = server.redirectUri;
   const authorizeUrl = isOidcProvider(provider)
@@ -104,7 +132,12 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
       });
   emit(onEvent, { type: 'url_ready', url: authorizeUrl });
   emit(onEvent, { type: 'waiting', flow: 'browser_code' });
-  const result = server.result.catch((error: unknown) => {
+  // A redeemed (pasted) code settles `result` just as the callback does; the first one wins.
+  let redeemed!: (tokens: TokenSet) => void;
+  const pasted = new Promise<TokenSet>((resolve) => {
+    redeemed = resolve;
+  });
+  const result = Promise.race([server.result, pasted]).catch((error: unknown) => {
     if (error instanceof CodexOAuthError) {
       emit(onEvent, { type: 'failed', code: error.code, message: error.message });
     }
@@ -114,15 +147,37 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     () => undefined,
     () => undefined,
   );
+  // Stops a redemption still exchanging once the sign-in ended another way.
+  const ended = new AbortController();
+  void settled.then(() => ended.abort(loginCancelledError()));
   const login: BrowserLogin = {
     authorizeUrl,
     redirectUri,
     port: server.port,
     state,
     result,
+    listening,
     async cancel() {
       await server.close(loginCancelledError());
       await settled;
+    },
+    async redeemCode(code) {
+      if (ended.signal.aborted) throw loginCancelledError(ended.signal.reason);
+      const tokens = await exchange(code, ended.signal);
+      try {
+        await options.checkTokens?.(tokens, { signal: ended.signal });
+      } catch (error) {
+        await server.close(error);
+        await settled;
+        throw error;
+      }
+      // The callback may have won while this exchange ran: these tokens are then not the result.
+      if (ended.signal.aborted) throw loginCancelledError(ended.signal.reason);
+      redeemed(tokens);
+      // `result` has settled with these tokens before the server goes, so nothing sees its close.
+      await settled;
+      await server.close();
+      return tokens;
     },
   };
   // `inspect` would print the settled `result`, tokens included: show the public fields only.

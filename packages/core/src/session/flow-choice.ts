@@ -3,11 +3,17 @@ import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { type Flow, type FlowUsed, normalizeFlow } from './options.js';
 import type { SignInConfig } from './store-context.js';
 
-/** The flow a sign-in starts with, and the one that may join it later. */
+/** The flow a sign-in starts with, the one that may join or replace it, and the paste prompt. */
 export interface FlowChoice {
   readonly flow: FlowUsed;
-  /** `device_code` when the environment has a fallback (WSL) and `flow` was `auto`. */
-  readonly fallback: FlowUsed | null;
+  /**
+   * With `flow: 'auto'` only: `device_code` where the device flow joins a stalled browser (WSL);
+   * `paste` where the device code runs first and a pasted redirect races it, and replaces it when
+   * device login is disabled (SSH, containers, Linux without a display).
+   */
+  readonly fallback: 'device_code' | 'paste' | null;
+  /** A person is expected to paste the redirect: `flow: 'paste'`, or the `paste` fallback. */
+  readonly paste: boolean;
 }
 
 /**
@@ -16,7 +22,8 @@ export interface FlowChoice {
  * `CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE` with the detector's reason, before anything binds
  * or sends. An explicit flow always proceeds (the caller vouches for a person being there), and
  * `interactive: true` makes detection interactive. The WSL race only applies to `auto`: an
- * explicit `browser` means the caller wants that flow alone.
+ * explicit `browser` means the caller wants that flow alone. `paste` is the browser flow with a
+ * paste prompt beside the loopback.
  *
  * @example
  * ```ts
@@ -28,7 +35,8 @@ export function chooseFlow(
   environment: () => EnvironmentInfo,
 ): FlowChoice {
   const flow = normalizeFlow(requested);
-  if (flow !== 'auto') return { flow, fallback: null };
+  if (flow === 'paste') return { flow: 'browser_code', fallback: null, paste: true };
+  if (flow !== 'auto') return { flow, fallback: null, paste: false };
   const info = environment();
   if (info.preferredFlow === 'none') {
     throw new CodexOAuthError(
@@ -37,11 +45,15 @@ export function chooseFlow(
         "Sign in elsewhere and copy auth.json, pass flow: 'device' explicitly, or pass interactive: true.",
     );
   }
+  const { preferredFlow: first, fallbackFlow: next } = info;
+  if (first === 'paste') return { flow: 'browser_code', fallback: null, paste: true };
+  // The only pairs the session knows how to run: browser then device (WSL), device then paste.
   const fallback =
-    info.fallbackFlow === 'none' || info.fallbackFlow === info.preferredFlow
-      ? null
-      : info.fallbackFlow;
-  return { flow: info.preferredFlow, fallback };
+    (first === 'browser_code' && next === 'device_code') ||
+    (first === 'device_code' && next === 'paste')
+      ? next
+      : null;
+  return { flow: first, fallback, paste: fallback === 'paste' };
 }
 
 /**

@@ -16,10 +16,12 @@ export {
   type Storage,
   type StorageUsed,
 } from './options.js';
+export { RedirectRejectedError, type RedirectRejection } from './paste-redirect.js';
 export {
   awaitLogin,
   beginLogin,
   cancelLogin,
+  type PasteLink,
   type PendingBrowserLogin,
   type PendingDeviceLogin,
   type PendingLogin,
@@ -31,3 +33,4 @@ export {
 } from './refresh-coordinator.js';
 export type { LoginResult, Status } from './results.js';
 export { status } from './status.js';
+export { submitRedirect } from './submit-redirect.js';

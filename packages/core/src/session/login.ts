@@ -13,7 +13,9 @@ import { type LoginResult, loginResult, recordFacts } from './results.js';
  * Ensures a usable session (SPEC §3). A stored session is returned as `flowUsed: 'stored'`,
  * refreshed first when due (under the refresh coordinator). Otherwise, or with `forceNew`, a flow
  * runs: the browser is opened (`openBrowser` option, else the OS opener; failure is a warning),
- * and on WSL with `flow: 'auto'` the device flow joins after `fallbackGraceMs`.
+ * and on WSL with `flow: 'auto'` the device flow joins after `fallbackGraceMs`. A sign-in that
+ * expects a paste (`flow: 'paste'`, or the paste fallback) opens no browser; `onPending` hands
+ * the pending login over so the caller can pass what is pasted to `submitRedirect`.
  *
  * A stored session outside the allowed workspace, or an API key when `forced_login_method` is
  * `"chatgpt"`, is not usable: a new sign-in replaces it (with a warning). A refresh the issuer
@@ -48,7 +50,9 @@ export async function login(options: LoginOptions = {}): Promise<LoginResult> {
     throw error;
   }
   pending.warnings.push(...warnings);
-  if (pending.flow === 'browser_code') await openInBrowser(pending, options);
+  options.onPending?.(pending);
+  // A sign-in waiting for a paste has its browser elsewhere: opening one here is what it avoids.
+  if (pending.flow === 'browser_code' && !pending.paste) await openInBrowser(pending, options);
   return awaitLogin(pending, options.signal ? { signal: options.signal } : {});
 }
 

@@ -4,9 +4,14 @@ import type { OnEvent } from '../model/events.js';
 import type { Provider } from '../protocol/provider.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { FetchLike } from '../transport/http.js';
+import type { PendingLogin } from './pending-login.js';
 
-/** A sign-in flow as callers name it. `browser` and `device` are aliases of the `_code` names. */
-export type Flow = 'auto' | 'browser' | 'browser_code' | 'device' | 'device_code';
+/**
+ * A sign-in flow as callers name it. `browser` and `device` are aliases of the `_code` names.
+ * `paste` is the browser flow finished by pasting the address the browser lands on (see
+ * `submitRedirect`), for a browser on another machine; the loopback listens as well.
+ */
+export type Flow = 'auto' | 'browser' | 'browser_code' | 'device' | 'device_code' | 'paste';
 
 /** The canonical flow names used in results. */
 export type FlowUsed = 'browser_code' | 'device_code';
@@ -56,7 +61,10 @@ export interface SessionOptions {
 export interface LoginOptions extends SessionOptions {
   /** Default `auto`: the flow the environment prefers. */
   flow?: Flow;
-  /** Longest wait for the user: browser default 120 000 ms, device default 900 000 ms. */
+  /**
+   * Longest wait for the user: browser default 120 000 ms, device default 900 000 ms; a sign-in
+   * that waits for a paste defaults to the device's (copying between machines takes longer).
+   */
   timeoutMs?: number;
   /** Loopback port; default 1455 (1457 when busy). `0` picks a free port. */
   port?: number;
@@ -69,6 +77,11 @@ export interface LoginOptions extends SessionOptions {
    * environment has a fallback (WSL) and `flow` is `auto`. Default 10 000 ms.
    */
   fallbackGraceMs?: number;
+  /**
+   * `login` only: called with the pending login once its flow has begun, before a browser opens,
+   * so a caller can offer the paste prompt (`submitRedirect`) or show the device code itself.
+   */
+  onPending?: (pending: PendingLogin) => void;
 }
 
 /** Options of {@link refresh}. */
@@ -94,12 +107,14 @@ export const FALLBACK_GRACE_MS = 10_000;
 
 /**
  * Canonical name of a requested flow: `browser` -> `browser_code`, `device` -> `device_code`,
- * `auto` stays. Anything else is `CODEX_OAUTH_INVALID_OPTION`.
+ * `auto` and `paste` stay. Anything else is `CODEX_OAUTH_INVALID_OPTION`.
  */
-export function normalizeFlow(flow: Flow | undefined): FlowUsed | 'auto' {
+export function normalizeFlow(flow: Flow | undefined): FlowUsed | 'auto' | 'paste' {
   switch (flow ?? 'auto') {
     case 'auto':
       return 'auto';
+    case 'paste':
+      return 'paste';
     case 'browser':
     case 'browser_code':
       return 'browser_code';
@@ -109,7 +124,7 @@ export function normalizeFlow(flow: Flow | undefined): FlowUsed | 'auto' {
     default:
       throw new CodexOAuthError(
         ErrorCodes.INVALID_OPTION,
-        `Unknown flow ${JSON.stringify(flow)}: use 'auto', 'browser' or 'device'.`,
+        `Unknown flow ${JSON.stringify(flow)}: use 'auto', 'browser', 'device' or 'paste'.`,
       );
   }
 }

@@ -1,24 +1,30 @@
 import type { TokenSet } from '../model/auth-record.js';
-import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
-import { type BrowserLogin, startBrowserLogin } from '../protocol/browser-flow.js';
-import { type DeviceLogin, startDeviceLogin } from '../protocol/device-login.js';
+import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
+import type { BrowserLogin } from '../protocol/browser-flow.js';
+import type { DeviceLogin } from '../protocol/device-login.js';
 import { resolveContext, type SessionContext } from './context.js';
-import { checkWorkspace, finishLogin } from './finish-login.js';
+import { finishLogin } from './finish-login.js';
 import {
   allowedWorkspaces,
   assertChatgptLoginAllowed,
   chooseFlow,
   type FlowChoice,
 } from './flow-choice.js';
+import { firstChannelToFinish } from './login-race.js';
 import {
-  BROWSER_TIMEOUT_MS,
-  DEVICE_TIMEOUT_MS,
   FALLBACK_GRACE_MS,
   type LoginOptions,
   type SessionOptions,
   throwIfAborted,
 } from './options.js';
 import type { LoginResult } from './results.js';
+import {
+  companionBrowser,
+  startBrowser,
+  startDevice,
+  startDeviceOrFallBack,
+  unboundWarning,
+} from './start-channels.js';
 import { raceBrowserWithDevice } from './wsl-race.js';
 
 /** A browser sign-in whose loopback server listens. Holds no secret. */
@@ -32,6 +38,24 @@ export interface PendingBrowserLogin {
   readonly storage: string;
   /** Grows when opening the browser fails or the WSL fallback starts. */
   readonly warnings: string[];
+  /**
+   * A person is expected to paste the address the browser lands on (`flow: 'paste'`, or device
+   * login disabled where the device code was preferred): show a paste prompt beside the link.
+   * {@link submitRedirect} works on every pending browser login, whatever this says.
+   */
+  readonly paste: boolean;
+}
+
+/** The browser link racing a device code: open it anywhere, then paste where it lands. */
+export interface PasteLink {
+  readonly authorizeUrl: string;
+  readonly redirectUri: string;
+  /**
+   * The port the redirect names; the loopback listens there too (reachable through
+   * `ssh -L 1455:127.0.0.1:1455`) unless both ports were busy, which a warning then says.
+   */
+  readonly port: number;
+  readonly state: string;
 }
 
 /** A device sign-in whose code is on screen and whose polling runs. Holds no secret. */
@@ -43,6 +67,12 @@ export interface PendingDeviceLogin {
   readonly expiresAt: Date | null;
   readonly storage: string;
   readonly warnings: string[];
+  /**
+   * The browser link racing the code where the environment calls for it (`flow: 'auto'` over
+   * SSH, in a container, on Linux without a display); finish it with {@link submitRedirect}.
+   * `null` when the device code runs alone.
+   */
+  readonly browser: PasteLink | null;
 }
 
 /** What {@link beginLogin} returns. */
@@ -58,6 +88,12 @@ export interface PendingInternal {
   device?: DeviceLogin;
   cancelled: boolean;
   awaiting?: Promise<LoginResult>;
+  /** The listener `awaitLogin` reports to, for pasted redirects to report to it too. */
+  onEvent?: SessionOptions['onEvent'];
+  /** Pastes are redeemed one at a time: the same address pasted twice is one sign-in. */
+  pasting?: Promise<unknown>;
+  /** `open` until the browser login's result settles (then a paste cannot change anything). */
+  browserOutcome: 'open' | 'settled';
 }
 
 // The flows (and through them the PKCE verifier, the device id and later the tokens) live here,
@@ -94,25 +130,26 @@ export async function beginWithContext(
   assertChatgptLoginAllowed(ctx.config);
   const allowed = allowedWorkspaces(options.allowedWorkspaceId, ctx.config);
   const choice = chooseFlow(options.flow, () => ctx.environment());
-  const internal: PendingInternal = { ctx, options, choice, allowed, cancelled: false };
+  const internal: PendingInternal = {
+    ctx,
+    options,
+    choice,
+    allowed,
+    cancelled: false,
+    browserOutcome: 'open',
+  };
   const warnings = [...ctx.warnings];
+  const base = { storage: ctx.store.kind, warnings };
   let pending: PendingLogin;
-  if (choice.flow === 'browser_code') {
-    const browser = await startBrowserLogin({
-      provider: ctx.provider,
-      fetch: ctx.fetch,
-      port: options.port ?? 1455,
-      timeoutMs: options.timeoutMs ?? BROWSER_TIMEOUT_MS,
-      ...(allowed !== null && {
-        allowedWorkspaceId: allowed.length === 1 ? (allowed[0] as string) : allowed,
-        // Refuse inside the callback, so the browser tab shows the mismatch, not "signed in".
-        checkTokens: (tokens: TokenSet, { signal }: { signal: AbortSignal }) =>
-          checkWorkspace(ctx, tokens, allowed, options.onEvent, signal),
-      }),
-      ...(options.signal && { signal: options.signal }),
-      ...(options.onEvent && { onEvent: options.onEvent }),
-    });
-    internal.browser = browser;
+  let device: DeviceLogin | null = null;
+  if (choice.flow === 'device_code') {
+    device = await startDeviceOrFallBack(ctx, options, choice, warnings);
+  }
+  if (device === null) {
+    const browser = await startBrowser(ctx, options, allowed, choice.paste);
+    track(internal, browser);
+    const unbound = unboundWarning(browser);
+    if (unbound) warnings.push(unbound);
     const { authorizeUrl, redirectUri, port, state } = browser;
     pending = {
       flow: 'browser_code',
@@ -120,12 +157,16 @@ export async function beginWithContext(
       redirectUri,
       port,
       state,
-      storage: ctx.store.kind,
-      warnings,
+      ...base,
+      paste: choice.paste,
     };
   } else {
-    const device = await startDevice(ctx, options);
     internal.device = device;
+    // Three channels where the environment calls for them: the code, the loopback and the paste.
+    const browser = choice.paste ? await companionBrowser(ctx, options, allowed, device) : null;
+    if (browser) track(internal, browser);
+    const unbound = browser && unboundWarning(browser);
+    if (unbound) warnings.push(unbound);
     const { verificationUrl, userCode, intervalMs, expiresAt } = device;
     pending = {
       flow: 'device_code',
@@ -133,29 +174,26 @@ export async function beginWithContext(
       userCode,
       intervalMs,
       expiresAt,
-      storage: ctx.store.kind,
-      warnings,
+      ...base,
+      browser: browser && {
+        authorizeUrl: browser.authorizeUrl,
+        redirectUri: browser.redirectUri,
+        port: browser.port,
+        state: browser.state,
+      },
     };
   }
   internals.set(pending, internal);
   return pending;
 }
 
-function startDevice(ctx: SessionContext, options: LoginOptions): Promise<DeviceLogin> {
-  return startDeviceLogin({
-    provider: ctx.provider,
-    fetch: ctx.fetch,
-    timeoutMs: options.timeoutMs ?? DEVICE_TIMEOUT_MS,
-    ...(options.signal && { signal: options.signal }),
-    ...(options.onEvent && { onEvent: options.onEvent }),
-  });
-}
-
 /**
  * Waits for the pending login to finish, checks the workspace, saves the tokens and returns the
  * result. For a browser login begun with `flow: 'auto'` where the environment has a fallback
- * (WSL), the device flow joins after `fallbackGraceMs` and the first to finish wins. Calling it
- * twice returns the same promise. `signal` cancels the login and frees the port.
+ * (WSL), the device flow joins after `fallbackGraceMs` and the first to finish wins; a device
+ * login with a `browser` link races it from the start (the code, the loopback callback and a
+ * pasted redirect). Calling it twice returns the same promise. `signal` cancels the login and
+ * frees the port.
  */
 export function awaitLogin(
   pending: PendingLogin,
@@ -168,6 +206,7 @@ export function awaitLogin(
   else signal?.addEventListener('abort', onAbort, { once: true });
   internal.awaiting ??= (async () => {
     const onEvent = options.onEvent ?? internal.options.onEvent;
+    internal.onEvent = onEvent;
     try {
       const { tokens, flowUsed } = await waitForTokens(internal, pending.warnings, onEvent);
       return await finishLogin({
@@ -200,6 +239,21 @@ async function waitForTokens(
   onEvent: SessionOptions['onEvent'],
 ): Promise<{ tokens: TokenSet; flowUsed: 'browser_code' | 'device_code' }> {
   const { browser, device, choice } = internal;
+  if (device && browser) {
+    // The device code, the loopback and the paste, all running from the start: the first wins.
+    return firstChannelToFinish([
+      { flowUsed: 'device_code', result: device.result, cancel: () => device.cancel() },
+      { flowUsed: 'browser_code', result: browser.result, cancel: () => browser.cancel() },
+    ]).catch((error: unknown) => {
+      // A cancel ends what is left: that, not an earlier refusal of one channel, is the outcome.
+      if (internal.cancelled && !isCodexOAuthError(error, ErrorCodes.LOGIN_CANCELLED)) {
+        throw new CodexOAuthError(ErrorCodes.LOGIN_CANCELLED, 'The sign-in was cancelled.', {
+          cause: error,
+        });
+      }
+      throw error;
+    });
+  }
   if (device) return { tokens: await device.result, flowUsed: 'device_code' };
   if (!browser) throw new Error('unreachable: a pending login has a flow');
   if (choice.fallback !== 'device_code')
@@ -226,6 +280,14 @@ export async function cancelLogin(pending: PendingLogin): Promise<void> {
   const internal = internalOf(pending);
   internal.cancelled = true;
   await Promise.all([internal.browser?.cancel(), internal.device?.cancel()]);
+}
+
+function track(internal: PendingInternal, browser: BrowserLogin): void {
+  internal.browser = browser;
+  const settle = () => {
+    internal.browserOutcome = 'settled';
+  };
+  browser.result.then(settle, settle);
 }
 
 /** The private side of a pending login; `CODEX_OAUTH_INVALID_OPTION` for a foreign object. */
