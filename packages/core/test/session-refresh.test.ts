@@ -115,49 +115,60 @@ describe('refresh_token_reused', { timeout: 15_000 }, () => {
     expect(fake.count('/oauth/token')).toBe(3); // the exchange, theirs, ours (rejected as reused)
   });
 
-  it('adopts a rotation that is saved only once our lock is released (how Codex writes)', async () => {
-    // The Codex CLI sends its refresh before taking any lock, then waits for auth.lock to write
-    // the answer. Played here with the store's own lock: "Codex" spends the token just before
-    // ours goes out and queues its save behind the lock our refresh holds.
-    const store = memoryStore();
-    const opts = { ...baseOptions(fake, home.dir), store, ...WINDOW };
-    await login(opts);
-    const first = (await store.load())!;
-    let theirSave: Promise<void> | undefined;
-    const racingFetch: FetchLike = async (url, init) => {
-      const body = typeof init?.body === 'string' ? init.body : '';
-      if (theirSave === undefined && body.includes('"grant_type":"refresh_token"')) {
-        const theirs = await fetch(url, {
-          method: 'POST',
-          headers: init?.headers as HeadersInit,
-          body,
-        });
-        const json = (await theirs.json()) as { access_token: string; refresh_token: string };
-        theirSave = store.withLock(() =>
-          store.save({
-            ...first,
-            tokens: {
-              ...first.tokens!,
-              accessToken: json.access_token,
-              refreshToken: json.refresh_token,
-            },
-          }),
-        );
-      }
-      return fetch(url, init as RequestInit);
-    };
-    const token = await getAccessToken({ ...opts, fetch: racingFetch });
-    await theirSave;
-    const saved = await store.load();
-    expect(saved?.tokens?.refreshToken).not.toBe(first.tokens?.refreshToken);
-    expect(token.accessToken).toBe(saved?.tokens?.accessToken);
-    const refreshes = fake.requests.filter(
-      (r) =>
-        r.path === '/oauth/token' &&
-        (r.json as { grant_type?: string })?.grant_type === 'refresh_token',
-    );
-    expect(refreshes.map((r) => r.status)).toEqual([200, 401]); // theirs, then ours (reused)
-  });
+  it.each([
+    ['refresh_token_reused', false],
+    ['refresh_token_invalidated', true],
+  ] as const)(
+    '%s: adopts a rotation saved only once our lock is released (how Codex writes)',
+    async (_code, revokeFirst) => {
+      // The Codex CLI sends its refresh before taking any lock, then waits for auth.lock to write
+      // the answer. Played here with the store's own lock: "Codex" spends the token just before
+      // ours goes out and queues its save behind the lock our refresh holds.
+      const store = memoryStore();
+      const opts = { ...baseOptions(fake, home.dir), store, ...WINDOW };
+      await login(opts);
+      const first = (await store.load())!;
+      let theirSave: Promise<void> | undefined;
+      const racingFetch: FetchLike = async (url, init) => {
+        const body = typeof init?.body === 'string' ? init.body : '';
+        if (theirSave === undefined && body.includes('"grant_type":"refresh_token"')) {
+          const theirs = await fetch(url, {
+            method: 'POST',
+            headers: init?.headers as HeadersInit,
+            body,
+          });
+          const json = (await theirs.json()) as { access_token: string; refresh_token: string };
+          // A third process spends the old token too: the reuse revokes the grant, so ours is
+          // then answered `refresh_token_invalidated`.
+          if (revokeFirst)
+            await fetch(url, { method: 'POST', headers: init?.headers as HeadersInit, body });
+          theirSave = store.withLock(() =>
+            store.save({
+              ...first,
+              tokens: {
+                ...first.tokens!,
+                accessToken: json.access_token,
+                refreshToken: json.refresh_token,
+              },
+            }),
+          );
+        }
+        return fetch(url, init as RequestInit);
+      };
+      const token = await getAccessToken({ ...opts, fetch: racingFetch });
+      await theirSave;
+      const saved = await store.load();
+      expect(saved?.tokens?.refreshToken).not.toBe(first.tokens?.refreshToken);
+      expect(token.accessToken).toBe(saved?.tokens?.accessToken);
+      const refreshes = fake.requests.filter(
+        (r) =>
+          r.path === '/oauth/token' &&
+          (r.json as { grant_type?: string })?.grant_type === 'refresh_token',
+      );
+      // Theirs, (the third spender's,) then ours.
+      expect(refreshes.map((r) => r.status)).toEqual(revokeFirst ? [200, 401, 401] : [200, 401]);
+    },
+  );
 
   it('without a rotation elsewhere, reuse is a rejection after the bounded wait: sign in again', async () => {
     const store = memoryStore();

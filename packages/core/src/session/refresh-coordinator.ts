@@ -36,6 +36,16 @@ export interface CoordinatedRefreshOptions {
  */
 export const ADOPT_WAIT_MS = 5_000;
 const ADOPT_POLL_MS = 20;
+/**
+ * Rejections that mean another process may have spent the token first, and how long (at most)
+ * to wait for its save: `refresh_token_reused` says so outright; `refresh_token_invalidated` is
+ * what a later spender gets once a reuse revoked the grant, but also what a sign-out elsewhere
+ * gives, so it gets a short look only (the first spender already has its answer by then).
+ */
+const SPENT_ELSEWHERE = new Map([
+  ['refresh_token_reused', 1],
+  ['refresh_token_invalidated', 0.3],
+]);
 
 /** The record after coordination, and whether this call sent the refresh request. */
 export interface CoordinatedRefresh {
@@ -53,7 +63,8 @@ const byStore = new WeakMap<object, Map<boolean, Promise<CoordinatedRefresh>>>()
  * ask: single-flight inside this process, and under the store's `withLock` across processes.
  * Under the lock it re-reads the store and refreshes only if the stored refresh token is still
  * the one this caller saw as due; if another process already rotated it, it adopts those tokens.
- * The save is a compare-and-swap on the refresh token. On `refresh_token_reused` it re-reads; if
+ * The save is a compare-and-swap on the refresh token. On `refresh_token_reused` (or
+ * `refresh_token_invalidated`, what a later spender gets once a reuse revoked the grant) it re-reads; if
  * nothing new is saved yet it releases the lock (the other spender may be the Codex CLI, whose
  * write waits for that lock), polls the store for up to `adoptWaitMs` and adopts what the other
  * process saved; only when nothing comes does the rejection stand (sign in again).
@@ -80,7 +91,7 @@ export async function refreshIfDue(
     // Spent by someone else first, and not yet saved. The Codex CLI sends its refresh before it
     // locks and then waits for auth.lock to write: it could never save while we held the lock.
     // Now that it is released, give that writer a moment, then adopt what it saved.
-    const adopted = await awaitRotation(options, outcome.reused);
+    const adopted = await awaitRotation(options, outcome.reused, outcome.share);
     if (adopted !== null) return { record: adopted, refreshed: false };
     throw outcome.error;
   })();
@@ -102,10 +113,12 @@ function flightsFor(store: SessionStore): Map<boolean, Promise<CoordinatedRefres
   return map;
 }
 
-/** `refresh_token_reused` for `reused`, with nothing else saved yet: wait outside the lock. */
+/** Spent elsewhere (reused or invalidated), with nothing else saved yet: wait outside the lock. */
 interface Reused {
   reused: string;
   error: unknown;
+  /** Share of `adoptWaitMs` worth waiting, by how sure the rejection is that someone else spent it. */
+  share: number;
 }
 
 async function refreshUnderLock(
@@ -141,12 +154,13 @@ async function refreshUnderLock(
   } catch (error) {
     if (
       isCodexOAuthError(error, ErrorCodes.REFRESH_REJECTED) &&
-      error.error === 'refresh_token_reused'
+      error.error !== undefined &&
+      SPENT_ELSEWHERE.has(error.error)
     ) {
       const after = await store.load();
       const now = storedRefreshToken(after);
       if (after !== null && now !== null && now !== rt) return { record: after, refreshed: false };
-      return { reused: rt, error };
+      return { reused: rt, error, share: SPENT_ELSEWHERE.get(error.error) ?? 1 };
     }
     throw error;
   }
@@ -170,14 +184,15 @@ async function refreshUnderLock(
 
 /**
  * Polls the store (without its lock) until its refresh token is no longer `spent`, for at most
- * `adoptWaitMs`. Returns the record that replaced it, or `null` when none came (or the store was
+ * `share` of `adoptWaitMs`. Returns the record that replaced it, or `null` when none came (or the store was
  * cleared: a sign-out is not something to adopt).
  */
 async function awaitRotation(
   options: CoordinatedRefreshOptions,
   spent: string,
+  share: number,
 ): Promise<AuthRecord | null> {
-  const deadline = Date.now() + (options.adoptWaitMs ?? ADOPT_WAIT_MS);
+  const deadline = Date.now() + (options.adoptWaitMs ?? ADOPT_WAIT_MS) * share;
   for (;;) {
     // A read that fails (a file being replaced by hand) is not an answer: look again.
     const record = await options.store.load().catch(() => undefined);
