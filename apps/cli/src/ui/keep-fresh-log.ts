@@ -2,7 +2,7 @@ import { when } from './format.js';
 import type { Output } from './output.js';
 
 /** One thing `keep-fresh` reports. Holds no secret: dates, paths, codes and messages only. */
-export type KeepFreshEvent =
+type KeepFreshEvent =
   | { event: 'started'; path: string | null; refreshWindowSeconds: number | null; once: boolean }
   | { event: 'fresh'; expiresAt: string | null; refreshAt: string | null }
   | { event: 'refreshed'; expiresAt: string | null }

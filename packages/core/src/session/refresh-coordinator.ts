@@ -24,7 +24,7 @@ export interface CoordinatedRefreshOptions {
   refreshWindowMs?: number | undefined;
   /**
    * After `refresh_token_reused`, how long to wait (with the lock released) for the process that
-   * spent the token first to save its tokens. Default {@link ADOPT_WAIT_MS}.
+   * spent the token first to save its tokens. Default 5 000 ms.
    */
   adoptWaitMs?: number | undefined;
 }
@@ -34,7 +34,7 @@ export interface CoordinatedRefreshOptions {
  * writes within milliseconds of getting its lock; the bound only matters when nobody will write
  * (the token was really stale), and then the rejection stands after it.
  */
-export const ADOPT_WAIT_MS = 5_000;
+const ADOPT_WAIT_MS = 5_000;
 const ADOPT_POLL_MS = 20;
 /**
  * Rejections that mean another process may have spent the token first, and how long (at most)
