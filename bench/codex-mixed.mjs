@@ -5,7 +5,7 @@
 // Figures per version: rounds in which any of ours failed, rounds in which the grant survived.
 // Nothing leaves the machine: one loopback-only network namespace (lib/netns.mjs).
 //
-//   node bench/codex-mixed.mjs [--rounds 10] [--ours 8] [--codex 1]
+//   node bench/codex-mixed.mjs [--rounds 10] [--ours 8] [--codex 1] [--release codex-post|spawn]
 //
 // Needs the built core and fake issuer (see bench/README.md).
 import { spawn } from 'node:child_process';
@@ -28,6 +28,9 @@ const num = (flag, fallback) => {
 const ROUNDS = num('--rounds', 10);
 const OURS = num('--ours', 8);
 const CODEX = num('--codex', 1);
+// `codex-post` (default): ours go the moment Codex's refresh reaches the issuer, the contended
+// moment. `spawn`: ours go when Codex is spawned, as processes started together would.
+const RELEASE = args.includes('--release') ? args[args.indexOf('--release') + 1] : 'codex-post';
 const TWO_HOURS = 2 * 3600_000;
 const OUR_ENV = {
   CODEX_HOME: undefined,
@@ -120,7 +123,7 @@ async function main() {
     console.log(JSON.stringify(row));
     recordSummary({
       bench: 'codex-mixed',
-      metric: `${OURS} ours + ${CODEX} Codex ${version}: rounds with a failure of ours`,
+      metric: `${OURS} ours + ${CODEX} Codex ${version} (release at ${RELEASE}): rounds with a failure of ours`,
       ours: failedRounds,
       baseline: rounds.length,
       baselineName: 'rounds',
@@ -175,7 +178,9 @@ async function round(fake, home, binary, grant, from) {
         (r) =>
           r.path === '/oauth/token' && !String(r.headers['user-agent']).startsWith('codex-oauth/'),
       );
-  while (!doctorsDone && !codexSent()) await new Promise((resolve) => setTimeout(resolve, 2));
+  while (RELEASE === 'codex-post' && !doctorsDone && !codexSent()) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
   const contended = !doctorsDone;
   for (const x of children) x.c.stdin.write('go\n');
   const answers = await Promise.all(

@@ -185,6 +185,11 @@ describe('keep-fresh, running', { timeout: 60_000 }, () => {
     expect(status.code).toBe(3);
     expect(status.stderr).toContain('personal access token');
     expect(status.stderr).not.toMatch(/refuse|damaged/);
+    const doctor = JSON.parse((await runCli(['doctor', '--json'], env)).stdout);
+    expect(doctor.checks.find((c: { id: string }) => c.id === 'auth')).toMatchObject({
+      verdict: 'info',
+      details: ['CODEX_OAUTH_UNMANAGED_LOGIN'],
+    });
     expect(await readFile(join(home, 'auth.json'), 'utf8')).toBe(bytes);
   });
 });
