@@ -5,7 +5,10 @@
 // The figures: refresh requests by sender, rejections, the grant at the end. Nothing leaves the
 // machine: everything runs in one loopback-only network namespace (lib/netns.mjs).
 //
-//   node bench/keep-fresh-soak.mjs [--ttl 420] [--window 360] [--lifetimes 3] [--every 5]
+//   node bench/keep-fresh-soak.mjs [--ttl 420] [--window 360] [--lifetimes 3] [--every 5] [--control]
+//
+// `--control` runs the same Codex processes without keep-fresh: they must refresh once the token
+// is within their 5-minute window, or the soak's "0 Codex refreshes" would prove nothing.
 //
 // Needs the built fake issuer and CLI (see bench/README.md).
 import { spawn } from 'node:child_process';
@@ -30,6 +33,8 @@ const WINDOW_S = num('--window', 360); // rotate with 6 minutes left: Codex neve
 const LIFETIMES = num('--lifetimes', 3);
 const EVERY_S = num('--every', 5);
 const CLI = join(root, 'apps/cli/dist/cli.cjs');
+// The control: the same Codex processes without keep-fresh, to show they do refresh a due token.
+const CONTROL = args.includes('--control');
 
 enterNetns(self, args);
 await main();
@@ -63,24 +68,29 @@ async function main() {
   if (signIn !== 0) throw new Error(`codex login failed (${signIn})`);
   const from = fake.requests.length;
 
-  const keeper = spawn(
-    process.execPath,
-    [CLI, 'keep-fresh', '--json', '--refresh-window', String(WINDOW_S), '--issuer', fake.url],
-    {
-      env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const keeper = CONTROL
+    ? null
+    : spawn(
+        process.execPath,
+        [CLI, 'keep-fresh', '--json', '--refresh-window', String(WINDOW_S), '--issuer', fake.url],
+        {
+          env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
   const events = [];
-  createInterface({ input: keeper.stdout }).on('line', (line) => events.push(JSON.parse(line)));
-  const keeperExit = new Promise((resolve) => keeper.on('exit', (code) => resolve(code)));
+  if (keeper)
+    createInterface({ input: keeper.stdout }).on('line', (line) => events.push(JSON.parse(line)));
+  const keeperExit = keeper
+    ? new Promise((resolve) => keeper.on('exit', (code) => resolve(code)))
+    : null;
 
   const durationMs = LIFETIMES * TTL_S * 1000;
   const started = Date.now();
   const codexRuns = [];
   let n = 0;
   console.log(
-    `soak: tokens live ${TTL_S} s, keep-fresh window ${WINDOW_S} s, a Codex process every ${EVERY_S} s ` +
+    `soak${CONTROL ? ' CONTROL (no keep-fresh)' : ''}: tokens live ${TTL_S} s, keep-fresh window ${WINDOW_S} s, a Codex process every ${EVERY_S} s ` +
       `for ${LIFETIMES} lifetimes (${Math.round(durationMs / 60000)} min), Codex ${binaries.map(([v]) => v).join(' + ')}`,
   );
   while (Date.now() - started < durationMs) {
@@ -97,8 +107,8 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, EVERY_S * 1000));
   }
   const exits = await Promise.all(codexRuns);
-  keeper.kill('SIGINT');
-  const keeperCode = await keeperExit;
+  keeper?.kill('SIGINT');
+  const keeperCode = keeper ? await keeperExit : 'not run (--control)';
   const counts = tally(fake, from);
   const grant = fake.issued.grants.at(-1);
   const auth = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
@@ -119,6 +129,11 @@ async function main() {
     fileHoldsLiveToken: grant.refreshTokens.at(-1) === auth.tokens.refresh_token,
   };
   console.log(JSON.stringify(result, null, 2));
+  if (CONTROL) {
+    await fake.stop();
+    rmSync(home, { recursive: true, force: true });
+    process.exit(0);
+  }
   recordSummary({
     bench: 'keep-fresh-soak',
     metric: `Codex refresh requests over ${result.lifetimes.toFixed(1)} token lifetimes`,
