@@ -139,8 +139,10 @@ describe('keep-fresh, running', { timeout: 60_000 }, () => {
     await setUp(3600);
     // Each attempt of ours retries 3 times inside; 6 failures cost two logged attempts.
     issuer.inject({ path: '/oauth/token', kind: 'status', status: 503, times: 6 });
-    const kf = keepFresh(['--refresh-window', '3601', '--check-every', '1']);
+    // A window wider than the lifetime: due again after each refresh, so at most one per look.
+    const kf = keepFresh(['--refresh-window', '3601', '--check-every', '30']);
     await kf.until('refreshed', 1, 30_000);
+    await kf.until('warning');
     const retries = kf.events().filter((e) => e.event === 'retry');
     expect(retries.map((e) => [e.code, e.attempt, e.retryInSeconds])).toEqual([
       ['CODEX_OAUTH_REFRESH_FAILED', 1, 1],

@@ -103,6 +103,17 @@ async function run(ctx: Context, log: Logger): Promise<ExitCode> {
       failures = 0;
       if (flags.once) return Exit.OK;
       waitMs = untilDue(record, windowMs, checkEveryMs);
+      if (waitMs === 0) {
+        // Due again right after a refresh: the window is wider than the tokens live. Never
+        // hammer the issuer: one refresh per look at most.
+        log({
+          event: 'warning',
+          message:
+            'The new token is due at once: the refresh window is wider than the tokens live. ' +
+            `Refreshing once every ${checkEveryMs / 1000} s; lower --refresh-window.`,
+        });
+        waitMs = checkEveryMs;
+      }
     } catch (error) {
       const code = (error as { code?: unknown })?.code;
       if (flags.once || typeof code !== 'string' || !TRANSIENT.has(code)) throw error;
