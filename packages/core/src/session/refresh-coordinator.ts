@@ -24,7 +24,8 @@ export interface CoordinatedRefreshOptions {
   refreshWindowMs?: number | undefined;
   /**
    * After `refresh_token_reused`, how long to wait (with the lock released) for the process that
-   * spent the token first to save its tokens. Default 5 000 ms.
+   * spent the token first to save its tokens. Default 5 000 ms (`refresh_token_invalidated`:
+   * 30% of it).
    */
   adoptWaitMs?: number | undefined;
 }
@@ -64,10 +65,10 @@ const byStore = new WeakMap<object, Map<boolean, Promise<CoordinatedRefresh>>>()
  * Under the lock it re-reads the store and refreshes only if the stored refresh token is still
  * the one this caller saw as due; if another process already rotated it, it adopts those tokens.
  * The save is a compare-and-swap on the refresh token. On `refresh_token_reused` (or
- * `refresh_token_invalidated`, what a later spender gets once a reuse revoked the grant) it re-reads; if
- * nothing new is saved yet it releases the lock (the other spender may be the Codex CLI, whose
- * write waits for that lock), polls the store for up to `adoptWaitMs` and adopts what the other
- * process saved; only when nothing comes does the rejection stand (sign in again).
+ * `refresh_token_invalidated`, what a later spender gets once a reuse revoked the grant) it
+ * re-reads; if nothing new is saved yet it releases the lock (the other spender may be the Codex
+ * CLI, whose write waits for that lock), polls the store for up to `adoptWaitMs` and adopts what
+ * the other process saved; only when nothing comes does the rejection stand (sign in again).
  *
  * @example
  * ```ts
