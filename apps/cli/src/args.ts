@@ -10,6 +10,7 @@ export const COMMANDS = [
   'logout',
   'authorize-url',
   'doctor',
+  'keep-fresh',
 ] as const;
 
 /** One of {@link COMMANDS}. */
@@ -28,6 +29,12 @@ export interface Flags {
   json: boolean;
   noRevoke: boolean;
   help: boolean;
+  /** `keep-fresh --once`: one check (and refresh if due), then exit. */
+  once: boolean;
+  /** `--refresh-window SECONDS`: refresh when the token expires within this many seconds. */
+  refreshWindowSec?: number;
+  /** `keep-fresh --check-every SECONDS`: longest sleep between two looks at auth.json. */
+  checkEverySec?: number;
 }
 
 /** What the command line asks for. */
@@ -47,6 +54,9 @@ const OPTIONS = {
   force: { type: 'boolean' },
   json: { type: 'boolean' },
   'no-revoke': { type: 'boolean' },
+  once: { type: 'boolean' },
+  'refresh-window': { type: 'string' },
+  'check-every': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const satisfies Record<string, FlagSpec>;
@@ -59,11 +69,12 @@ const COMMON: OptionName[] = ['storage', 'codex-home', 'issuer', 'help'];
 const ALLOWED: Record<Command, readonly OptionName[]> = {
   login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json'],
   status: [...COMMON, 'json'],
-  refresh: [...COMMON, 'force', 'json'],
-  token: [...COMMON],
+  refresh: [...COMMON, 'force', 'json', 'refresh-window'],
+  token: [...COMMON, 'refresh-window'],
   logout: [...COMMON, 'no-revoke', 'json'],
   'authorize-url': ['codex-home', 'issuer', 'port', 'help', 'json'],
   doctor: [...COMMON, 'flow', 'port', 'json'],
+  'keep-fresh': [...COMMON, 'once', 'json', 'refresh-window', 'check-every'],
 };
 
 /**
@@ -110,6 +121,7 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
     json: values.json === true,
     noRevoke: values['no-revoke'] === true,
     help: false,
+    once: values.once === true,
   };
   const flow = text('flow');
   if (flow !== undefined) {
@@ -127,6 +139,12 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
   if (port !== undefined) flags.port = integer(port, 'port', 0, 65535, command);
   const timeout = text('timeout');
   if (timeout !== undefined) flags.timeoutSec = integer(timeout, 'timeout', 1, 86_400, command);
+  const window = text('refresh-window');
+  if (window !== undefined) {
+    flags.refreshWindowSec = integer(window, 'refresh-window', 0, 31_536_000, command);
+  }
+  const every = text('check-every');
+  if (every !== undefined) flags.checkEverySec = integer(every, 'check-every', 1, 86_400, command);
   return flags;
 }
 

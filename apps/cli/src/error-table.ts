@@ -10,6 +10,11 @@ export const Exit = {
   NOT_SIGNED_IN: 1,
   /** Anything else went wrong: the message (and `--json` `error.code`) says what. */
   ERROR: 2,
+  /**
+   * auth.json holds a valid Codex login that codex-oauth does not manage (a personal access
+   * token, an agent identity): Codex can use it; codex-oauth leaves it alone.
+   */
+  UNMANAGED_LOGIN: 3,
   /** Cancelled by Ctrl-C (128 + SIGINT, as shells report it). */
   CANCELLED: 130,
 } as const;
@@ -53,6 +58,10 @@ const TABLE: Record<ReportedCode, Entry> = {
   CODEX_OAUTH_STORE_MISSING: { title: 'Storage package missing', exit: Exit.ERROR },
   CODEX_OAUTH_STORE_WRITE_FAILED: { title: 'Could not save the sign-in', exit: Exit.ERROR },
   CODEX_OAUTH_STORE_CONFLICT: { title: 'Changed by another process', exit: Exit.ERROR },
+  CODEX_OAUTH_UNMANAGED_LOGIN: {
+    title: 'Signed in with a Codex login codex-oauth does not manage',
+    exit: Exit.UNMANAGED_LOGIN,
+  },
   CODEX_OAUTH_CODEX_HOME_INVALID: { title: 'CODEX_HOME is invalid', exit: Exit.ERROR },
   CODEX_OAUTH_CA_INVALID: { title: 'CA bundle unusable', exit: Exit.ERROR },
   CODEX_OAUTH_TLS_UNTRUSTED: { title: 'Certificate not trusted', exit: Exit.ERROR },

@@ -17,13 +17,15 @@ Commands:
   logout         revoke the session and delete auth.json
   authorize-url  print a browser sign-in URL (for a host that handles the callback itself)
   doctor         check environment, network, ports and auth.json, with fixes
+  keep-fresh     keep auth.json refreshed ahead of Codex while it runs (--once for cron)
 
 Flags:
-  --json         one JSON document on stdout (login, status, refresh, logout, doctor)
+  --json         one JSON document on stdout (login, status, refresh, logout, doctor);
+                 keep-fresh prints one JSON line per event
   -V, --version  print the version
   -h, --help     show help; "codex-oauth <command> --help" for a command
 
-Environment: CODEX_HOME, CODEX_OAUTH_ISSUER, BROWSER, CODEX_CA_CERTIFICATE, SSL_CERT_FILE,
+Environment: CODEX_HOME, CODEX_OAUTH_ISSUER, CODEX_OAUTH_REFRESH_WINDOW_SECONDS, BROWSER, CODEX_CA_CERTIFICATE, SSL_CERT_FILE,
 HTTPS_PROXY, NO_PROXY, NO_COLOR.
 
 Then run the Codex CLI as usual: it reads the same auth.json.`;
@@ -53,7 +55,8 @@ Ctrl-C cancels and frees the port.`,
   status: `Usage: codex-oauth status [--json]
 
 Shows the stored sign-in without contacting any server.
-Exit status: 0 signed in, 1 not signed in, 2 error.
+Exit status: 0 signed in, 1 not signed in, 2 error, 3 signed in with a Codex login that
+codex-oauth does not manage (a personal access token, an agent identity): left as it is.
 
 Flags:
   --json                      { authenticated, authMode, accountId, email, planType, expiresAt,
@@ -61,10 +64,13 @@ Flags:
 ${COMMON}`,
   refresh: `Usage: codex-oauth refresh [--force] [--json]
 
-Refreshes the access token if it is due (expires within 5 minutes); --force refreshes anyway.
+Refreshes the access token if it is due; --force refreshes anyway. Due means it expires within
+the refresh window: 10 minutes (wider than Codex's 5, so we rotate first), at most half the
+token's lifetime, unless --refresh-window or CODEX_OAUTH_REFRESH_WINDOW_SECONDS sets it.
 
 Flags:
   --force                     refresh even if the token is not due
+  --refresh-window SECONDS    refresh when the token expires within SECONDS
   --json                      print the new status as JSON on stdout
 ${COMMON}`,
   token: `Usage: codex-oauth token
@@ -74,6 +80,7 @@ Prints a fresh access token (refreshing it first if due) and nothing else on std
 The token is a secret: do not log it.
 
 Flags:
+  --refresh-window SECONDS    refresh first when the token expires within SECONDS
 ${COMMON}`,
   logout: `Usage: codex-oauth logout [--no-revoke] [--json]
 
@@ -105,6 +112,23 @@ Flags:
                               the flow to judge (default auto)
   --port N                    an extra port to check
   --json                      the checks as JSON on stdout
+${COMMON}`,
+  'keep-fresh': `Usage: codex-oauth keep-fresh [--once] [--json] [--refresh-window SECONDS]
+
+Keeps auth.json refreshed ahead of Codex's 5-minute window for as long as it runs, so Codex
+processes always find fresh tokens and never spend the refresh token themselves (two processes
+spending one refresh token ends the sign-in). Runs in the foreground; Ctrl-C or SIGTERM stop it
+cleanly, after a refresh in flight is saved. An unreachable issuer is retried with backoff; a
+refresh or sign-in by Codex is adopted. A damaged auth.json or an ended session stops it with
+the error (the file untouched); a sign-out elsewhere (auth.json gone for 10 s) exits 1.
+Exit status: 0 stopped (or --once done), 1 signed out or session ended, 2 error.
+
+Flags:
+  --once                      check once, refresh if due, exit (for cron or a systemd timer)
+  --json                      one JSON line per event on stdout (never a token)
+  --refresh-window SECONDS    refresh when the token expires within SECONDS (default 600, at
+                              most half the token lifetime; keep it above 300)
+  --check-every SECONDS       longest wait between two looks at auth.json (default 30)
 ${COMMON}`,
 };
 

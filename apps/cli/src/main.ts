@@ -19,6 +19,7 @@ const EXPORTS: Record<Command, string> = {
   logout: 'logout',
   'authorize-url': 'authorizeUrl',
   doctor: 'doctor',
+  'keep-fresh': 'keepFresh',
 };
 
 function loadCommand(load: LoadBundle, command: Command): CommandRun {

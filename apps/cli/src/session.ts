@@ -29,6 +29,7 @@ export function sessionOptions(
     store,
     ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
     ...(flags.issuer !== undefined && { issuer: flags.issuer }),
+    ...(flags.refreshWindowSec !== undefined && { refreshWindowMs: flags.refreshWindowSec * 1000 }),
     ...(cancellable && { signal: ctx.signal }),
   };
 }

@@ -121,9 +121,15 @@ describe('token', () => {
     try {
       const e = cliEnv(home, { CODEX_OAUTH_ISSUER: shortLived.url });
       expect((await runCli(['login', '--flow', 'device'], e)).code).toBe(0);
+      // A 60-second token is due only in its second half by default (the window is at most
+      // half the lifetime); an explicit window, by variable or flag, is used as given.
       const status = JSON.parse((await runCli(['status', '--json'], e)).stdout);
-      expect(status.needsRefresh).toBe(true);
-      const r = await runCli(['token'], e);
+      expect(status.needsRefresh).toBe(false);
+      const wide = { ...e, CODEX_OAUTH_REFRESH_WINDOW_SECONDS: '120' };
+      expect(JSON.parse((await runCli(['status', '--json'], wide)).stdout).needsRefresh).toBe(true);
+      expect((await runCli(['token'], e)).code).toBe(0);
+      expect(shortLived.issued.grants[0]?.refreshCount).toBe(0);
+      const r = await runCli(['token', '--refresh-window', '120'], e);
       expect(r.code).toBe(0);
       expect(shortLived.issued.grants[0]?.refreshCount).toBe(1);
       const latest = shortLived.issued.grants[0]?.accessTokens.at(-1);

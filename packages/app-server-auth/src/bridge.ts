@@ -16,6 +16,7 @@ import {
   AppServerMethods as M,
   type TokensRefreshParams,
 } from './protocol.js';
+import { type AppServerReady, awaitAppServerReady } from './ready-signal.js';
 import { answerRefresh, type RefreshCallback } from './refresh-responder.js';
 
 /** An app-server to talk to: a connection you own, or the stdio of a `codex app-server` child. */
@@ -47,6 +48,11 @@ export interface AppServerAuthBridge {
   readonly connection: JsonRpcConnection;
   /** Codex's verdict on the tokens sent at connect: the first `account/login/completed`. */
   readonly login: Promise<LoginCompletedNotification>;
+  /**
+   * Codex is ready to serve the account: 0.171's `account/updated` reason `workspaceRoutingReady`
+   * where it sends one, else the login verdict (see {@link awaitAppServerReady}). Never rejects.
+   */
+  readonly ready: Promise<AppServerReady>;
   /** `account/read`: which account Codex now uses (waits behind Codex's workspace discovery). */
   accountRead(): Promise<AccountReadResult>;
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -97,6 +103,7 @@ export async function connectAppServerAuth(
   let queue: Promise<void> = Promise.resolve();
   const cleanups: (() => void)[] = [];
 
+  const ready = awaitAppServerReady(rpc);
   const login = new Promise<LoginCompletedNotification>((resolve) => {
     const off = rpc.onNotification(M.LOGIN_COMPLETED, (params) => {
       off();
@@ -205,6 +212,7 @@ export async function connectAppServerAuth(
   return {
     connection: rpc,
     login,
+    ready,
     accountRead: () => rpc.request<AccountReadResult>(M.ACCOUNT_READ, {}),
     on: (event, listener) => events.on(event, listener),
     close() {

@@ -47,6 +47,20 @@ export interface LoginCompletedNotification {
   error: string | null;
 }
 
+/**
+ * `account/updated`. Codex 0.171 adds `reason` (`null` for an ordinary change); 0.169 sends no
+ * `reason` key at all.
+ */
+export interface AccountUpdatedNotification {
+  authMode: string | null;
+  planType: string | null;
+  /** 0.171+: {@link WORKSPACE_ROUTING_READY} once the workspace routing check has finished. */
+  reason?: string | null;
+}
+
+/** The `account/updated` reason Codex 0.171 sends when workspace routing discovery has finished. */
+export const WORKSPACE_ROUTING_READY = 'workspaceRoutingReady';
+
 /** `account/chatgptAuthTokens/refresh` params. */
 export interface TokensRefreshParams {
   /** Always `unauthorized` in 0.169. */

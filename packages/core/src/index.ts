@@ -22,9 +22,11 @@ export {
 export {
   type AccountClaims,
   accessTokenExpiry,
+  DEFAULT_REFRESH_WINDOW_MS,
   decodeJwtPayload,
   isRefreshDue,
   readClaims,
+  refreshWindowOf,
 } from './model/claims.js';
 export {
   CODEX_OAUTH_ERROR_BRAND,

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { AuthRecord } from '../src/model/auth-record.js';
 import {
   accessTokenExpiry,
+  DEFAULT_REFRESH_WINDOW_MS,
   decodeJwtPayload,
   isRefreshDue,
   readClaims,
+  refreshWindowOf,
 } from '../src/model/claims.js';
 import { isCodexOAuthError } from '../src/model/errors.js';
 
@@ -131,11 +133,35 @@ describe('isRefreshDue', () => {
   const at = (secondsFromNow: number): string =>
     jwt({ exp: Math.floor(now.getTime() / 1000) + secondsFromNow });
 
-  it('is due when exp is within five minutes or past', () => {
-    expect(isRefreshDue(record(at(301), null), now)).toBe(false);
-    expect(isRefreshDue(record(at(300), null), now)).toBe(true);
+  it('is due when exp is within ten minutes or past (no iat: the default window)', () => {
+    expect(isRefreshDue(record(at(601), null), now)).toBe(false);
+    expect(isRefreshDue(record(at(600), null), now)).toBe(true);
     expect(isRefreshDue(record(at(60), null), now)).toBe(true);
     expect(isRefreshDue(record(at(-60), null), now)).toBe(true);
+  });
+
+  it('opens the default window at most half the token lifetime (exp - iat) before exp', () => {
+    const iat = Math.floor(now.getTime() / 1000);
+    // Lives 8 minutes: half is 4 minutes, narrower than the default 10.
+    const short = (left: number) => jwt({ iat: iat - (480 - left), exp: iat + left });
+    expect(isRefreshDue(record(short(241), null), now)).toBe(false);
+    expect(isRefreshDue(record(short(240), null), now)).toBe(true);
+    // Lives an hour: the full 10 minutes.
+    const long = (left: number) => jwt({ iat: iat - (3600 - left), exp: iat + left });
+    expect(isRefreshDue(record(long(601), null), now)).toBe(false);
+    expect(isRefreshDue(record(long(600), null), now)).toBe(true);
+    expect(refreshWindowOf(short(100))).toBe(240_000);
+    expect(refreshWindowOf(long(100))).toBe(DEFAULT_REFRESH_WINDOW_MS);
+  });
+
+  it('uses an explicit window as given, even past half the lifetime', () => {
+    const iat = Math.floor(now.getTime() / 1000);
+    const short = (left: number) => jwt({ iat: iat - (480 - left), exp: iat + left });
+    expect(isRefreshDue(record(short(400), null), now, 420_000)).toBe(true);
+    expect(isRefreshDue(record(short(421), null), now, 420_000)).toBe(false);
+    expect(isRefreshDue(record(at(59), null), now, 60_000)).toBe(true);
+    expect(isRefreshDue(record(at(61), null), now, 60_000)).toBe(false);
+    expect(isRefreshDue(record(at(-1), null), now, 0)).toBe(true);
   });
 
   it('ignores last_refresh when exp is present', () => {

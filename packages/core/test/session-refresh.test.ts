@@ -6,10 +6,12 @@ import { getAccessToken, login, logout, refresh, status } from '../src/session/i
 import type { FetchLike } from '../src/transport/http.js';
 import { baseOptions, probes, recorder, tempHome } from './helpers/session-fixtures.js';
 
+const WINDOW = { refreshWindowMs: 300_000 };
 let fake: FakeIssuer;
 let home: Awaited<ReturnType<typeof tempHome>>;
 beforeEach(async () => {
-  // Sign-ins mint tokens that are already due (within the 5-minute margin); refreshes do not.
+  // Sign-ins mint 60-second tokens, due at once under the explicit 5-minute window these tests
+  // set (WINDOW); refreshed ones live an hour. The default window is tested in claims.test.ts.
   fake = await startFakeIssuer({
     registeredPorts: 'any',
     accessTokenTtlSeconds: 60,
@@ -24,7 +26,7 @@ afterEach(async () => {
 });
 
 describe.each(['file', 'memory'] as const)('refresh coordination, storage %s', (storage) => {
-  const opts = (extra = {}) => ({ ...baseOptions(fake, home.dir), storage, ...extra });
+  const opts = (extra = {}) => ({ ...baseOptions(fake, home.dir), storage, ...WINDOW, ...extra });
 
   it('login with a due token refreshes instead of signing in again', async () => {
     await login(opts());
@@ -73,10 +75,10 @@ describe.each(['file', 'memory'] as const)('refresh coordination, storage %s', (
   });
 });
 
-describe('refresh_token_reused', () => {
+describe('refresh_token_reused', { timeout: 15_000 }, () => {
   it('re-reads the store and adopts the tokens another process saved', async () => {
     const store = memoryStore();
-    const opts = { ...baseOptions(fake, home.dir), store };
+    const opts = { ...baseOptions(fake, home.dir), store, ...WINDOW };
     await login(opts);
     const first = await store.load();
     // A fetch that lets "another process" rotate the token (and save it) just before ours goes out.
@@ -113,9 +115,64 @@ describe('refresh_token_reused', () => {
     expect(fake.count('/oauth/token')).toBe(3); // the exchange, theirs, ours (rejected as reused)
   });
 
-  it('without a rotation elsewhere, reuse is a rejection: sign in again', async () => {
+  it.each([
+    ['refresh_token_reused', false],
+    ['refresh_token_invalidated', true],
+  ] as const)(
+    '%s: adopts a rotation saved only once our lock is released (how Codex writes)',
+    async (_code, revokeFirst) => {
+      // The Codex CLI sends its refresh before taking any lock, then waits for auth.lock to write
+      // the answer. Played here with the store's own lock: "Codex" spends the token just before
+      // ours goes out and queues its save behind the lock our refresh holds.
+      const store = memoryStore();
+      const opts = { ...baseOptions(fake, home.dir), store, ...WINDOW };
+      await login(opts);
+      const first = (await store.load())!;
+      let theirSave: Promise<void> | undefined;
+      const racingFetch: FetchLike = async (url, init) => {
+        const body = typeof init?.body === 'string' ? init.body : '';
+        if (theirSave === undefined && body.includes('"grant_type":"refresh_token"')) {
+          const theirs = await fetch(url, {
+            method: 'POST',
+            headers: init?.headers as HeadersInit,
+            body,
+          });
+          const json = (await theirs.json()) as { access_token: string; refresh_token: string };
+          // A third process spends the old token too: the reuse revokes the grant, so ours is
+          // then answered `refresh_token_invalidated`.
+          if (revokeFirst)
+            await fetch(url, { method: 'POST', headers: init?.headers as HeadersInit, body });
+          theirSave = store.withLock(() =>
+            store.save({
+              ...first,
+              tokens: {
+                ...first.tokens!,
+                accessToken: json.access_token,
+                refreshToken: json.refresh_token,
+              },
+            }),
+          );
+        }
+        return fetch(url, init as RequestInit);
+      };
+      const token = await getAccessToken({ ...opts, fetch: racingFetch });
+      await theirSave;
+      const saved = await store.load();
+      expect(saved?.tokens?.refreshToken).not.toBe(first.tokens?.refreshToken);
+      expect(token.accessToken).toBe(saved?.tokens?.accessToken);
+      const refreshes = fake.requests.filter(
+        (r) =>
+          r.path === '/oauth/token' &&
+          (r.json as { grant_type?: string })?.grant_type === 'refresh_token',
+      );
+      // Theirs, (the third spender's,) then ours.
+      expect(refreshes.map((r) => r.status)).toEqual(revokeFirst ? [200, 401, 401] : [200, 401]);
+    },
+  );
+
+  it('without a rotation elsewhere, reuse is a rejection after the bounded wait: sign in again', async () => {
     const store = memoryStore();
-    const opts = { ...baseOptions(fake, home.dir), store };
+    const opts = { ...baseOptions(fake, home.dir), store, ...WINDOW };
     await login(opts);
     const rt = (await store.load())!.tokens!.refreshToken;
     // The token was used behind our back and the result never stored.

@@ -26,6 +26,16 @@ export const CODEX_AUTH_MODES = [
   'bedrockApiKey',
 ] as const;
 
+/** What each login kind we do not manage is, in words, and how Codex makes it. */
+const UNMANAGED: Record<string, string> = {
+  personalAccessToken:
+    'a Codex personal access token login (codex login --with-access-token or CODEX_ACCESS_TOKEN)',
+  agentIdentity: 'a Codex agent identity login',
+  bedrockApiKey: 'a Codex Amazon Bedrock key login',
+  chatgptAuthTokens: 'ChatGPT tokens handed to Codex by a host app (chatgptAuthTokens)',
+  headers: 'a Codex login by custom headers',
+};
+
 // RFC 3339 as chrono reads it: date, `T` (or space/lowercase), time, optional fraction, offset.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -37,8 +47,12 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
  *
  * Throws `CODEX_OAUTH_STORE_CORRUPT` naming `path` and the problem (never a value) when the file
  * is not JSON, not an object, has a known key of the wrong type, an `id_token` that is not a JWT,
- * an unknown `auth_mode`, an API-key login without a key, or a login of a kind codex-oauth does
- * not manage (`personalAccessToken`, `agentIdentity`, `bedrockApiKey`, `chatgptAuthTokens`).
+ * an unknown `auth_mode`, or is an API-key login without a key.
+ *
+ * A valid Codex login of a kind codex-oauth does not manage (`personalAccessToken`,
+ * `agentIdentity` — also a file with only an `agent_identity` —, `bedrockApiKey`,
+ * `chatgptAuthTokens`, `headers`) is `CODEX_OAUTH_UNMANAGED_LOGIN` instead: the file is fine, it is
+ * just not ours, so every caller leaves it as it is.
  *
  * @example
  * ```ts
@@ -83,10 +97,13 @@ export function parseAuthJson(text: string, path: string): ParsedAuthJson {
   }
   optionalString(raw, 'personal_access_token', corrupt);
 
-  const resolved = resolveMode(mode as string | null, raw, apiKey);
+  const resolved = resolveMode(mode as string | null, raw, apiKey, tokens);
   if (resolved !== 'chatgpt' && resolved !== 'apikey') {
-    throw corrupt(
-      `it holds a "${resolved}" login, which codex-oauth does not manage (use the Codex CLI for it)`,
+    throw new CodexOAuthError(
+      ErrorCodes.UNMANAGED_LOGIN,
+      `${path} holds ${UNMANAGED[resolved] ?? `a "${resolved}" Codex login`}, which codex-oauth ` +
+        'does not manage; it was left untouched. Keep using it with the Codex CLI, or run ' +
+        'codex-oauth login --force to replace it with a ChatGPT sign-in (it is moved aside first).',
     );
   }
   // Codex loads the file but then fails with "API key auth is missing a key.": unusable.
@@ -95,10 +112,19 @@ export function parseAuthJson(text: string, path: string): ParsedAuthJson {
   return { record: { authMode: resolved, openaiApiKey: apiKey, tokens, lastRefresh }, raw };
 }
 
-function resolveMode(mode: string | null, raw: JsonObject, apiKey: string | null): string {
-  if (mode !== null) return mode;
+function resolveMode(
+  mode: string | null,
+  raw: JsonObject,
+  apiKey: string | null,
+  tokens: AuthRecord['tokens'],
+): string {
+  // An agent identity without ChatGPT tokens or a key: Codex resolves the mode to ChatGPT and
+  // then finds no tokens, but the file is its agent login, and ours would be a sign-out to replace.
+  const agentOnly = raw.agent_identity != null && tokens === null && apiKey === null;
+  if (mode !== null) return mode === 'chatgpt' && agentOnly ? 'agentIdentity' : mode;
   if (raw.personal_access_token != null) return 'personalAccessToken';
   if (raw.bedrock_api_key != null) return 'bedrockApiKey';
+  if (agentOnly) return 'agentIdentity';
   return apiKey !== null ? 'apikey' : 'chatgpt';
 }
 

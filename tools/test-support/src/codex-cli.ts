@@ -1,5 +1,6 @@
 /**
- * The real Codex CLI (`@openai/codex` 0.169.0) as a test subject, with no way out of the machine:
+ * The real Codex CLI (`@openai/codex` 0.169.0, and 0.171.0 through the `codex-0171` alias) as a
+ * test subject, with no way out of the machine:
  * every command runs under `unshare -n` with only chosen ports of this process bridged in (see
  * `netns-bridge.ts` for how). `runIsolated`/`runCodex` collect the output of a command that ends;
  * `spawnIsolated`/`spawnCodex` keep stdio live for one that serves (`codex app-server`).
@@ -30,27 +31,43 @@ const TRIPLES: Record<string, string> = {
   'darwin-arm64': 'aarch64-apple-darwin',
 };
 
-let binaryCache: string | null | undefined;
+/** The Codex CLI releases installed for tests: the one the suite was built on, and the newest. */
+export const CODEX_VERSIONS = ['0.169.0', '0.171.0'] as const;
+
+/** One of {@link CODEX_VERSIONS}. */
+export type CodexVersion = (typeof CODEX_VERSIONS)[number];
+
+/** The package each version is installed as (0.171.0 under an npm alias, beside 0.169.0). */
+const PACKAGES: Record<CodexVersion, string> = {
+  '0.169.0': '@openai/codex',
+  '0.171.0': 'codex-0171',
+};
+
+const binaryCache = new Map<CodexVersion, string | null>();
 
 /**
- * Path of the native Codex binary, or null when it is not installed. `CODEX_OAUTH_CODEX_BIN`
- * overrides; otherwise it resolves `@openai/codex` from this package, then its platform package
- * (as the wrapper's `bin/codex.js` does), and falls back to that wrapper script.
+ * Path of the native Codex binary of `version` (default 0.169.0), or null when it is not
+ * installed. `CODEX_OAUTH_CODEX_BIN` overrides the default version; otherwise it resolves the
+ * version's package from this one, then its platform package (as the wrapper's `bin/codex.js`
+ * does), and falls back to that wrapper script.
  */
-export function findCodexBinary(): string | null {
-  if (binaryCache !== undefined) return binaryCache;
-  binaryCache = locate();
-  return binaryCache;
+export function findCodexBinary(version: CodexVersion = '0.169.0'): string | null {
+  let found = binaryCache.get(version);
+  if (found === undefined) {
+    found = locate(version);
+    binaryCache.set(version, found);
+  }
+  return found;
 }
 
-function locate(): string | null {
+function locate(version: CodexVersion): string | null {
   const override = process.env.CODEX_OAUTH_CODEX_BIN;
-  if (override) return existsSync(override) ? override : null;
+  if (override && version === '0.169.0') return existsSync(override) ? override : null;
   const key = `${process.platform}-${process.arch}`;
   const triple = TRIPLES[key];
   let wrapperJson: string;
   try {
-    wrapperJson = createRequire(import.meta.url).resolve('@openai/codex/package.json');
+    wrapperJson = createRequire(import.meta.url).resolve(`${PACKAGES[version]}/package.json`);
   } catch {
     return null;
   }
@@ -67,11 +84,11 @@ function locate(): string | null {
   return existsSync(wrapper) ? wrapper : null;
 }
 
-/** Why the real-Codex tests must be skipped here, or null when they can run. */
-export function codexSkipReason(): string | null {
+/** Why the real-Codex tests (of `version`, default 0.169.0) must be skipped here, or null. */
+export function codexSkipReason(version: CodexVersion = '0.169.0'): string | null {
   if (process.platform !== 'linux')
     return `needs Linux network namespaces (on ${process.platform})`;
-  if (!findCodexBinary()) return 'the @openai/codex binary is not installed';
+  if (!findCodexBinary(version)) return `the @openai/codex ${version} binary is not installed`;
   if (!canUnshare()) {
     return 'cannot run `unshare -n` with `ip link set lo up` (needs root or user namespaces, and iproute2)';
   }
@@ -90,6 +107,8 @@ export interface IsolatedRunOptions extends NetnsLaunchOptions {
 export interface RunCodexOptions extends IsolatedRunOptions {
   /** An existing directory: `CODEX_HOME` (and `HOME`, so nothing touches the real home). */
   codexHome: string;
+  /** Which installed Codex runs. Default 0.169.0. */
+  version?: CodexVersion;
 }
 
 /** How a command ended. `code` is null when it was killed by a signal (e.g. the timeout). */
@@ -111,9 +130,9 @@ export interface RunResult {
  *   { codexHome, forwardPorts: [issuer.port] });
  */
 export function runCodex(args: string[], options: RunCodexOptions): Promise<RunResult> {
-  const binary = findCodexBinary();
+  const { codexHome, env, version, ...rest } = options;
+  const binary = findCodexBinary(version);
   if (!binary) return Promise.reject(new Error('the @openai/codex binary is not installed'));
-  const { codexHome, env, ...rest } = options;
   return runIsolated(binary, args, {
     ...rest,
     env: { HOME: codexHome, CODEX_HOME: codexHome, ...env },
@@ -142,6 +161,8 @@ export async function runIsolated(
 export interface SpawnCodexOptions extends SpawnIsolatedOptions {
   /** An existing directory: `CODEX_HOME` and `HOME`, and the working directory unless `cwd`. */
   codexHome: string;
+  /** Which installed Codex runs. Default 0.169.0. */
+  version?: CodexVersion;
 }
 
 /**
@@ -152,9 +173,9 @@ export interface SpawnCodexOptions extends SpawnIsolatedOptions {
  * const server = await spawnCodex(['app-server'], { codexHome, forwardPorts: [issuer.port] });
  */
 export function spawnCodex(args: string[], options: SpawnCodexOptions): Promise<IsolatedProcess> {
-  const binary = findCodexBinary();
+  const { codexHome, env, cwd, version, ...rest } = options;
+  const binary = findCodexBinary(version);
   if (!binary) return Promise.reject(new Error('the @openai/codex binary is not installed'));
-  const { codexHome, env, cwd, ...rest } = options;
   return spawnIsolated(binary, args, {
     ...rest,
     cwd: cwd ?? codexHome,

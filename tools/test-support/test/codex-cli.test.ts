@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codexSkipReason, findCodexBinary, runCodex, runIsolated } from '../src/codex-cli.js';
+import {
+  CODEX_VERSIONS,
+  codexSkipReason,
+  findCodexBinary,
+  runCodex,
+  runIsolated,
+} from '../src/codex-cli.js';
 
 const skip = codexSkipReason();
 
@@ -42,6 +48,13 @@ describe.skipIf(skip)(
       const result = await runCodex(['--version'], { codexHome: home });
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/codex-cli 0\.169\.0/);
+    });
+
+    it.each(CODEX_VERSIONS)('finds and runs the native %s binary by version', async (version) => {
+      expect(codexSkipReason(version)).toBeNull();
+      const result = await runCodex(['--version'], { codexHome: home, version });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`codex-cli ${version}`);
     });
 
     it('runs `codex login status` on an empty CODEX_HOME: Not logged in, exit 1', async () => {

@@ -80,14 +80,18 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
     }
   } catch (error) {
     const code = (error as { code?: unknown }).code;
+    // A Codex login we do not manage (a personal access token, an agent identity) is valid.
+    const unmanaged = code === 'CODEX_OAUTH_UNMANAGED_LOGIN';
     checks.push(
       check(
         'auth',
         'auth.json',
-        'fail',
+        unmanaged ? 'info' : 'fail',
         (error as Error).message,
         typeof code === 'string' ? [code] : [],
-        'codex-oauth login --force (moves the damaged file aside and signs in again)',
+        unmanaged
+          ? 'nothing, if Codex should keep using it; codex-oauth login --force replaces it'
+          : 'codex-oauth login --force (moves the damaged file aside and signs in again)',
       ),
     );
   }

@@ -3,8 +3,12 @@ import { CodexOAuthError, ErrorCodes } from './errors.js';
 
 const AUTH_CLAIM = 'https://api.openai.com/auth';
 const PROFILE_CLAIM = 'https://api.openai.com/profile';
-/** Refresh this long before the access token expires (Codex: 5 minutes). */
-const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * Default refresh window: this long before the access token expires. Deliberately wider than
+ * Codex's 5 minutes (openai/codex#23546), so that we rotate before any Codex process wants to and
+ * Codex's re-read of auth.json picks up our tokens instead of spending the same one (SPEC §4).
+ */
+export const DEFAULT_REFRESH_WINDOW_MS = 10 * 60 * 1000;
 /** Without `exp`, refresh when the last refresh is older than this (Codex: 8 days). */
 const MAX_AGE_MS = 8 * 24 * 60 * 60 * 1000;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -101,15 +105,39 @@ export function accessTokenExpiry(accessToken: string): Date | null {
 }
 
 /**
- * True when a ChatGPT record should be refreshed before use, by Codex's rule: the access token's
- * `exp` is within 5 minutes of `now` (or past); without `exp`, `lastRefresh` is more than 8 days
- * old. No `exp` and no (or an unreadable) `lastRefresh` means not due. API-key records and
- * records without tokens are never due.
+ * The refresh window of an access token: `windowMs` when the caller set one explicitly, else
+ * {@link DEFAULT_REFRESH_WINDOW_MS} but never more than half the token's own lifetime
+ * (`exp - iat`), so a token that lives 10 minutes is not refreshed on every call (SPEC §4).
  */
-export function isRefreshDue(record: AuthRecord, now: Date = new Date()): boolean {
+export function refreshWindowOf(accessToken: string, windowMs?: number): number {
+  if (windowMs !== undefined) return windowMs;
+  const payload = tryDecode(accessToken);
+  const { exp, iat } = payload;
+  if (typeof exp === 'number' && typeof iat === 'number' && exp > iat) {
+    return Math.min(DEFAULT_REFRESH_WINDOW_MS, ((exp - iat) * 1000) / 2);
+  }
+  return DEFAULT_REFRESH_WINDOW_MS;
+}
+
+/**
+ * True when a ChatGPT record should be refreshed before use: the access token's `exp` is within
+ * the refresh window of `now` (or past) — see {@link refreshWindowOf}; `windowMs` is an explicit
+ * window (option `refreshWindowMs`, `CODEX_OAUTH_REFRESH_WINDOW_SECONDS`, `--refresh-window`).
+ * Without `exp`, Codex's rule: `lastRefresh` is more than 8 days old. No `exp` and no (or an
+ * unreadable) `lastRefresh` means not due. API-key records and records without tokens are never
+ * due.
+ */
+export function isRefreshDue(
+  record: AuthRecord,
+  now: Date = new Date(),
+  windowMs?: number,
+): boolean {
   if (record.authMode !== 'chatgpt' || record.tokens === null) return false;
   const expiresAt = accessTokenExpiry(record.tokens.accessToken);
-  if (expiresAt !== null) return expiresAt.getTime() - now.getTime() <= EXPIRY_MARGIN_MS;
+  if (expiresAt !== null) {
+    const window = refreshWindowOf(record.tokens.accessToken, windowMs);
+    return expiresAt.getTime() - now.getTime() <= window;
+  }
   if (record.lastRefresh === null) return false;
   const last = Date.parse(record.lastRefresh);
   if (Number.isNaN(last)) return false;

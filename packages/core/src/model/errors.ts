@@ -54,6 +54,11 @@ export const ErrorCodes = {
   STORE_WRITE_FAILED: 'CODEX_OAUTH_STORE_WRITE_FAILED',
   /** A compare-and-swap save lost: someone else changed the stored tokens first. */
   STORE_CONFLICT: 'CODEX_OAUTH_STORE_CONFLICT',
+  /**
+   * The store holds a valid Codex login of a kind codex-oauth does not manage (a personal access
+   * token, an agent identity, a Bedrock key): it is reported, never refreshed or rewritten.
+   */
+  UNMANAGED_LOGIN: 'CODEX_OAUTH_UNMANAGED_LOGIN',
   /** The store's lock is held by another process and the caller asked not to wait. */
   LOCK_BUSY: 'CODEX_OAUTH_LOCK_BUSY',
   /** The store's lock stayed held longer than the caller was willing to wait. */

@@ -1,6 +1,12 @@
+import { isRefreshDue } from '../model/claims.js';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { resolveContext } from './context.js';
-import { type RefreshSessionOptions, type SessionOptions, throwIfAborted } from './options.js';
+import {
+  explicitRefreshWindowMs,
+  type RefreshSessionOptions,
+  type SessionOptions,
+  throwIfAborted,
+} from './options.js';
 import { refreshInContext } from './refresh-coordinator.js';
 import { recordFacts, type Status, statusOf } from './results.js';
 
@@ -15,12 +21,18 @@ export async function refresh(options: RefreshSessionOptions = {}): Promise<Stat
   throwIfAborted(options.signal);
   const ctx = await resolveContext(options);
   const { record } = await refreshInContext(ctx, options);
-  return statusOf(record, ctx.store, ctx.warnings);
+  return statusOf(
+    record,
+    ctx.store,
+    ctx.warnings,
+    new Date(),
+    explicitRefreshWindowMs(options, ctx.env),
+  );
 }
 
 /** What {@link getAccessToken} returns. */
 export interface AccessToken {
-  /** A bearer token valid for at least five more minutes. Secret. */
+  /** A bearer token that is not due for refresh (by the refresh window). Secret. */
   accessToken: string;
   /** `chatgpt_account_id`, for the `ChatGPT-Account-ID` header. */
   accountId: string | null;
@@ -48,7 +60,7 @@ export async function getAccessToken(options: SessionOptions = {}): Promise<Acce
         : 'The stored credentials are an API key, not a ChatGPT sign-in: sign in with ChatGPT first.',
     );
   }
-  if (statusOf(record, ctx.store, []).needsRefresh) {
+  if (isRefreshDue(record, new Date(), explicitRefreshWindowMs(options, ctx.env))) {
     record = (await refreshInContext(ctx, { ...options, loaded: record })).record;
   }
   const tokens = record.tokens as NonNullable<typeof record.tokens>;

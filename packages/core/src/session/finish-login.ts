@@ -77,17 +77,23 @@ export async function checkWorkspace(
 }
 
 /**
- * The record a forced sign-in replaces. Unreadable data is quarantined first when the store
- * declares `quarantine` (SPEC §6: `login --force` keeps the evidence), since the save would
- * otherwise refuse to overwrite it; a store without it keeps the corrupt-store error.
+   * The record a forced sign-in replaces. A file we cannot parse, or a Codex login we do not manage
+   * (a personal access token, an agent identity), is quarantined first when the store declares
+   * `quarantine` (SPEC §6: `login --force` keeps the evidence), since the save would otherwise
+   * refuse to overwrite it; a store without it keeps the error.
  */
 async function loadReplaced(ctx: SessionContext, warnings: string[]): Promise<AuthRecord | null> {
   try {
     return await ctx.store.load();
   } catch (error) {
-    if (!isCodexOAuthError(error, ErrorCodes.STORE_CORRUPT) || !ctx.store.quarantine) throw error;
+    const unmanaged = isCodexOAuthError(error, ErrorCodes.UNMANAGED_LOGIN);
+    if (!(unmanaged || isCodexOAuthError(error, ErrorCodes.STORE_CORRUPT)) || !ctx.store.quarantine)
+      throw error;
     const moved = await ctx.store.quarantine();
-    if (moved) warnings.push(`The unreadable credentials file was moved to ${moved}.`);
+    const what = unmanaged
+      ? 'The Codex login codex-oauth does not manage'
+      : 'The unreadable credentials file';
+    if (moved) warnings.push(`${what} was moved to ${moved}.`);
     return null;
   }
 }

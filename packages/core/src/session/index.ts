@@ -6,11 +6,13 @@ export { openInBrowser } from './open-in-browser.js';
 export {
   BROWSER_TIMEOUT_MS,
   DEVICE_TIMEOUT_MS,
+  explicitRefreshWindowMs,
   FALLBACK_GRACE_MS,
   type Flow,
   type FlowUsed,
   type LoginOptions,
   type LogoutOptions,
+  REFRESH_WINDOW_ENV,
   type RefreshSessionOptions,
   type SessionOptions,
   type Storage,

@@ -4,7 +4,7 @@ import { ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { resolveContext, type SessionContext } from './context.js';
 import { allowedWorkspaces, assertChatgptLoginAllowed, assertWorkspace } from './flow-choice.js';
 import { openInBrowser } from './open-in-browser.js';
-import { type LoginOptions, throwIfAborted } from './options.js';
+import { explicitRefreshWindowMs, type LoginOptions, throwIfAborted } from './options.js';
 import { awaitLogin, beginWithContext } from './pending-login.js';
 import { refreshInContext } from './refresh-coordinator.js';
 import { type LoginResult, loginResult, recordFacts } from './results.js';
@@ -86,7 +86,7 @@ async function useStored(
     );
     return {};
   }
-  if (isRefreshDue(record)) {
+  if (isRefreshDue(record, new Date(), explicitRefreshWindowMs(options, ctx.env))) {
     try {
       record = (await refreshInContext(ctx, options)).record;
     } catch (error) {

@@ -55,6 +55,13 @@ export interface SessionOptions {
    * `readFile`, `exists`). Missing ones read the real process; `env` defaults to the merged env.
    */
   environment?: Partial<Probes>;
+  /**
+   * Refresh when the access token expires within this many milliseconds. Default env
+   * `CODEX_OAUTH_REFRESH_WINDOW_SECONDS`, else 10 minutes but at most half the token's lifetime
+   * (`exp - iat`); a window set here or in the variable is used as given (SPEC §4). Keep it wider
+   * than Codex's 5 minutes so that Codex finds our fresh tokens instead of refreshing itself.
+   */
+  refreshWindowMs?: number;
 }
 
 /** Options of sign-in functions (`login`, `beginLogin`, `authorizeUrl`). */
@@ -138,6 +145,41 @@ export function normalizeStorage(storage: Storage | undefined): 'file' | 'memory
     ErrorCodes.INVALID_OPTION,
     `Unknown storage ${JSON.stringify(storage)}: use 'auto', 'file' or 'memory'.`,
   );
+}
+
+/** The environment variable that sets the refresh window, in seconds. */
+export const REFRESH_WINDOW_ENV = 'CODEX_OAUTH_REFRESH_WINDOW_SECONDS';
+
+/**
+ * The explicit refresh window of a call in milliseconds: `refreshWindowMs`, else
+ * `CODEX_OAUTH_REFRESH_WINDOW_SECONDS` from `env`, else `undefined` (the default window, see
+ * `refreshWindowOf`). A negative, fractional-millisecond or non-numeric value is
+ * `CODEX_OAUTH_INVALID_OPTION`.
+ */
+export function explicitRefreshWindowMs(
+  options: { refreshWindowMs?: number | undefined },
+  env: Record<string, string | undefined>,
+): number | undefined {
+  const given = options.refreshWindowMs;
+  if (given !== undefined) {
+    if (typeof given !== 'number' || !Number.isSafeInteger(given) || given < 0) {
+      throw new CodexOAuthError(
+        ErrorCodes.INVALID_OPTION,
+        `refreshWindowMs must be a whole number of milliseconds, 0 or more (got ${String(given)}).`,
+      );
+    }
+    return given;
+  }
+  const text = env[REFRESH_WINDOW_ENV]?.trim();
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d{1,9}$/.test(text)) {
+    throw new CodexOAuthError(
+      ErrorCodes.INVALID_OPTION,
+      `${REFRESH_WINDOW_ENV} must be a whole number of seconds (got "${text.slice(0, 20)}"). ` +
+        'Fix or unset it.',
+    );
+  }
+  return Number(text) * 1000;
 }
 
 /** Throws the signal's cancellation as `CODEX_OAUTH_LOGIN_CANCELLED` when it is aborted. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type AuthRecord, mergeRefreshedTokens } from '../model/auth-record.js';
 import { accessTokenExpiry, isRefreshDue } from '../model/claims.js';
 import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
@@ -7,6 +8,7 @@ import { type RefreshReason, refreshTokens } from '../protocol/refresh.js';
 import { storedRefreshToken, type TokenStore } from '../store/token-store.js';
 import type { FetchLike } from '../transport/http.js';
 import type { SessionContext } from './context.js';
+import { explicitRefreshWindowMs } from './options.js';
 
 /** Options of {@link refreshIfDue}. */
 export interface CoordinatedRefreshOptions {
@@ -22,7 +24,33 @@ export interface CoordinatedRefreshOptions {
    * store is read again anyway, so a stale one only means the refresh is adopted, not repeated.
    */
   loaded?: AuthRecord | null | undefined;
+  /** Explicit refresh window in ms (see `isRefreshDue`); default: 10 minutes, ≤ half the lifetime. */
+  refreshWindowMs?: number | undefined;
+  /**
+   * After `refresh_token_reused`, how long to wait (with the lock released) for the process that
+   * spent the token first to save its tokens. Default 5 000 ms (`refresh_token_invalidated`:
+   * 30% of it).
+   */
+  adoptWaitMs?: number | undefined;
 }
+
+/**
+ * Default bound on the wait for another process's save after `refresh_token_reused`. Codex
+ * writes within milliseconds of getting its lock; the bound only matters when nobody will write
+ * (the token was really stale), and then the rejection stands after it.
+ */
+const ADOPT_WAIT_MS = 5_000;
+const ADOPT_POLL_MS = 20;
+/**
+ * Rejections that mean another process may have spent the token first, and how long (at most)
+ * to wait for its save: `refresh_token_reused` says so outright; `refresh_token_invalidated` is
+ * what a later spender gets once a reuse revoked the grant, but also what a sign-out elsewhere
+ * gives, so it gets a short look only (the first spender already has its answer by then).
+ */
+const SPENT_ELSEWHERE = new Map([
+  ['refresh_token_reused', 1],
+  ['refresh_token_invalidated', 0.3],
+]);
 
 /** The record after coordination, and whether this call sent the refresh request. */
 export interface CoordinatedRefresh {
@@ -39,8 +67,11 @@ const flightsByStore = new WeakMap<object, Map<boolean, Promise<CoordinatedRefre
  * ask: single-flight inside this process, and under the store's `withLock` across processes.
  * Under the lock it re-reads the store and refreshes only if the stored refresh token is still
  * the one this caller saw as due; if another process already rotated it, it adopts those tokens.
- * The save is a compare-and-swap on the refresh token. On `refresh_token_reused` it re-reads and
- * adopts what another process saved; otherwise the rejection stands (sign in again).
+ * The save is a compare-and-swap on the refresh token. On `refresh_token_reused` (or
+ * `refresh_token_invalidated`, what a later spender gets once a reuse revoked the grant) it
+ * re-reads; if nothing new is saved yet it releases the lock (the other spender may be the Codex
+ * CLI, whose write waits for that lock), polls the store for up to `adoptWaitMs` and adopts what
+ * the other process saved; only when nothing comes does the rejection stand (sign in again).
  *
  * @example
  * ```ts
@@ -58,9 +89,16 @@ export async function refreshIfDue(
     const loaded = options.loaded !== undefined ? options.loaded : await options.store.load();
     const seen = storedRefreshToken(loaded);
     const { store } = options;
-    return store.withLock
+    const outcome = await (store.withLock
       ? store.withLock(() => refreshUnderLock(options, seen))
-      : refreshUnderLock(options, seen);
+      : refreshUnderLock(options, seen));
+    if (!('reused' in outcome)) return outcome;
+    // Spent by someone else first, and not yet saved. The Codex CLI sends its refresh before it
+    // locks and then waits for auth.lock to write: it could never save while we held the lock.
+    // Now that it is released, give that writer a moment, then adopt what it saved.
+    const adopted = await awaitRotation(options, outcome.reused, outcome.share);
+    if (adopted !== null) return { record: adopted, refreshed: false };
+    throw outcome.error;
   })();
   flights.set(force, run);
   try {
@@ -79,10 +117,18 @@ function flightsFor(store: TokenStore): Map<boolean, Promise<CoordinatedRefresh>
   return map;
 }
 
+/** Spent elsewhere (reused or invalidated), with nothing else saved yet: wait outside the lock. */
+interface Reused {
+  reused: string;
+  error: unknown;
+  /** Share of `adoptWaitMs` worth waiting, by how sure the rejection is that someone else spent it. */
+  share: number;
+}
+
 async function refreshUnderLock(
   options: CoordinatedRefreshOptions,
   seen: string | null,
-): Promise<CoordinatedRefresh> {
+): Promise<CoordinatedRefresh | Reused> {
   const { store } = options;
   const current = await store.load();
   const rt = storedRefreshToken(current);
@@ -96,7 +142,9 @@ async function refreshUnderLock(
   }
   // Another caller rotated the token while we waited for the lock: theirs is fresh, adopt it.
   if (rt !== seen && seen !== null) return { record: current, refreshed: false };
-  if (!options.force && !isRefreshDue(current)) return { record: current, refreshed: false };
+  if (!options.force && !isRefreshDue(current, new Date(), options.refreshWindowMs)) {
+    return { record: current, refreshed: false };
+  }
   const reason: RefreshReason = options.force ? 'forced' : 'proactive_expiry';
   let answer: Awaited<ReturnType<typeof refreshTokens>>;
   try {
@@ -110,11 +158,13 @@ async function refreshUnderLock(
   } catch (error) {
     if (
       isCodexOAuthError(error, ErrorCodes.REFRESH_REJECTED) &&
-      error.error === 'refresh_token_reused'
+      error.error !== undefined &&
+      SPENT_ELSEWHERE.has(error.error)
     ) {
       const after = await store.load();
       const now = storedRefreshToken(after);
       if (after !== null && now !== null && now !== rt) return { record: after, refreshed: false };
+      return { reused: rt, error, share: SPENT_ELSEWHERE.get(error.error) ?? 1 };
     }
     throw error;
   }
@@ -136,6 +186,27 @@ async function refreshUnderLock(
   return { record: next, refreshed: true };
 }
 
+/**
+ * Polls the store (without its lock) until its refresh token is no longer `spent`, for at most
+ * `share` of `adoptWaitMs`. Returns the record that replaced it, or `null` when none came (or the store was
+ * cleared: a sign-out is not something to adopt).
+ */
+async function awaitRotation(
+  options: CoordinatedRefreshOptions,
+  spent: string,
+  share: number,
+): Promise<AuthRecord | null> {
+  const deadline = Date.now() + (options.adoptWaitMs ?? ADOPT_WAIT_MS) * share;
+  for (;;) {
+    // A read that fails (a file being replaced by hand) is not an answer: look again.
+    const record = await options.store.load().catch(() => undefined);
+    const rt = storedRefreshToken(record ?? null);
+    if (record != null && rt !== null && rt !== spent) return record;
+    if (record === null || Date.now() >= deadline || options.signal?.aborted) return null;
+    await sleep(Math.min(ADOPT_POLL_MS, Math.max(0, deadline - Date.now())));
+  }
+}
+
 /** {@link refreshIfDue} with a session call's store, provider and transport. */
 export function refreshInContext(
   ctx: SessionContext,
@@ -144,9 +215,11 @@ export function refreshInContext(
     onEvent?: OnEvent | undefined;
     force?: boolean;
     loaded?: AuthRecord | null;
+    refreshWindowMs?: number | undefined;
   },
 ): Promise<CoordinatedRefresh> {
   return refreshIfDue({
+    refreshWindowMs: explicitRefreshWindowMs(options, ctx.env),
     store: ctx.store,
     provider: ctx.provider,
     fetch: ctx.fetch,

@@ -34,7 +34,10 @@ export interface Status {
   readonly expiresAt: Date | null;
   /** The last sign-in or refresh (`last_refresh`). */
   readonly lastRefresh: Date | null;
-  /** The access token is due for refresh (within 5 minutes of expiry, or 8 days without `exp`). */
+  /**
+   * The access token is due for refresh: within the refresh window of expiry (default 10 minutes,
+   * at most half its lifetime), or 8 days old without `exp`.
+   */
   readonly needsRefresh: boolean;
   readonly persisted: boolean;
   /** `auth.json` for file storage; absent for others. */
@@ -87,12 +90,13 @@ export function loginResult(
   };
 }
 
-/** Builds a {@link Status}; `record` `null` means signed out. */
+/** Builds a {@link Status}; `record` `null` means signed out; `refreshWindowMs` an explicit window. */
 export function statusOf(
   record: AuthRecord | null,
   store: TokenStore,
   warnings: readonly string[],
   now: Date = new Date(),
+  refreshWindowMs?: number,
 ): Status {
   const facts = record
     ? recordFacts(record)
@@ -104,7 +108,7 @@ export function statusOf(
     storageUsed: store.kind,
     ...facts,
     lastRefresh: last && !Number.isNaN(last.getTime()) ? last : null,
-    needsRefresh: record ? isRefreshDue(record, now) : false,
+    needsRefresh: record ? isRefreshDue(record, now, refreshWindowMs) : false,
     persisted: record !== null && store.capabilities.persistent,
     ...(typeof store.path === 'string' && { path: store.path }),
     warnings: [...new Set(warnings)],

@@ -1,4 +1,4 @@
-import { type SessionOptions, throwIfAborted } from './options.js';
+import { explicitRefreshWindowMs, type SessionOptions, throwIfAborted } from './options.js';
 import { type Status, statusOf } from './results.js';
 import { resolveStoreContext } from './store-context.js';
 
@@ -18,5 +18,11 @@ export async function status(options: SessionOptions = {}): Promise<Status> {
   // Only the store: status makes no request, so it loads neither the provider nor net-ca.
   const ctx = await resolveStoreContext(options);
   const record = await ctx.store.load();
-  return statusOf(record, ctx.store, ctx.warnings);
+  return statusOf(
+    record,
+    ctx.store,
+    ctx.warnings,
+    new Date(),
+    explicitRefreshWindowMs(options, ctx.env),
+  );
 }

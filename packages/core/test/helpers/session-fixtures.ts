@@ -54,6 +54,7 @@ export function baseOptions(
       CODEX_OAUTH_ISSUER: undefined,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: undefined,
       CODEX_REVOKE_TOKEN_URL_OVERRIDE: undefined,
+      CODEX_OAUTH_REFRESH_WINDOW_SECONDS: undefined,
     },
     port: 0,
     environment: probes('desktop'),

@@ -37,7 +37,11 @@ export function sessionOptions(fake: FakeIssuer, extra: LoginOptions = {}): Logi
       CODEX_OAUTH_ISSUER: undefined,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: undefined,
       CODEX_REVOKE_TOKEN_URL_OVERRIDE: undefined,
+      CODEX_OAUTH_REFRESH_WINDOW_SECONDS: undefined,
     },
+    // These faults were laid out around a 5-minute window (a 60-second token is due at once);
+    // the default window is at most half a token's lifetime, so set it explicitly.
+    refreshWindowMs: 300_000,
     port: 0,
     environment: {
       platform: 'linux',
