@@ -53,6 +53,7 @@ const TABLE: Record<ReportedCode, Entry> = {
   CODEX_OAUTH_STORE_MISSING: { title: 'Storage package missing', exit: Exit.ERROR },
   CODEX_OAUTH_STORE_WRITE_FAILED: { title: 'Could not save the sign-in', exit: Exit.ERROR },
   CODEX_OAUTH_STORE_CONFLICT: { title: 'Changed by another process', exit: Exit.ERROR },
+  CODEX_OAUTH_STORE_UNAVAILABLE: { title: 'Storage unreachable', exit: Exit.ERROR },
   CODEX_OAUTH_CODEX_HOME_INVALID: { title: 'CODEX_HOME is invalid', exit: Exit.ERROR },
   CODEX_OAUTH_CA_INVALID: { title: 'CA bundle unusable', exit: Exit.ERROR },
   CODEX_OAUTH_TLS_UNTRUSTED: { title: 'Certificate not trusted', exit: Exit.ERROR },
