@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import type { TokenStoreDriver } from './driver-contract.js';
+import { clientLocation, type RedisClientLike, redactUrl } from './redis-client.js';
+import { RedisConnection } from './redis-connection.js';
+import { ChangeFeed } from './redis-feed.js';
+import { redisKeys } from './redis-keys.js';
+import { leaseLock } from './redis-lock.js';
+import { runScript } from './redis-scripts.js';
+
+/** What {@link redisDriver} needs; `redisStore` fills in the defaults. */
+export interface RedisDriverOptions {
+  /** A connected client, or a promise of the store's own one. */
+  client: RedisClientLike | Promise<RedisClientLike>;
+  /** True when the store made the client (it connects it, and `close` closes it). */
+  owned: boolean;
+  /** The URL the store's own client uses, for messages (password redacted). */
+  url?: string;
+  key: string;
+  leaseMs: number;
+  lockTimeoutMs: number;
+  unavailableTimeoutMs: number;
+}
+
+/** The Redis driver: the `TokenStoreDriver` contract plus `close`. */
+export interface RedisDriver extends TokenStoreDriver {
+  /** Closes the subscriber connection, and the client when the store made it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Keeps one record string at `key`, with every change done by a Lua script on the server: the
+ * compare-and-swap cannot interleave with another instance's, and each change is published on
+ * the key's channel in the same atomic step.
+ */
+export function redisDriver(options: RedisDriverOptions): RedisDriver {
+  const keys = redisKeys(options.key);
+  // Tells this instance's messages apart from other instances' (several may share a process).
+  const instance = randomBytes(8).toString('hex');
+  let location = options.url ? redactUrl(options.url) : 'redis';
+  Promise.resolve(options.client).then(
+    (client) => {
+      location = clientLocation(client, options.url);
+    },
+    () => {},
+  );
+  const connection = new RedisConnection({
+    client: options.client,
+    owned: options.owned,
+    key: keys.record,
+    location: () => location,
+    unavailableTimeoutMs: options.unavailableTimeoutMs,
+  });
+  const feed = new ChangeFeed(() => connection.client(), keys.channel, instance);
+  const settings = { leaseMs: options.leaseMs, timeoutMs: options.lockTimeoutMs };
+
+  return {
+    kind: 'redis',
+    capabilities: { persistent: true, crossProcessLock: true },
+
+    read() {
+      return connection.run(
+        'reading',
+        async (client) => {
+          const value = await client.get(keys.record);
+          return value == null ? null : String(value);
+        },
+        true,
+      );
+    },
+
+    async write(value, expected) {
+      const mode = expected === undefined ? 'any' : expected === null ? 'absent' : 'equals';
+      const stored = await connection.run(
+        'saving',
+        (client, attempt) =>
+          runScript(
+            client,
+            'write',
+            [keys.record],
+            [value, mode, expected ?? '', keys.channel, instance, attempt > 0 ? '1' : '0'],
+          ),
+        true,
+      );
+      return stored === 1;
+    },
+
+    async remove() {
+      const removed = await connection.run(
+        'removing',
+        (client) => runScript(client, 'remove', [keys.record], [keys.channel, instance]),
+        true,
+      );
+      return removed === 1;
+    },
+
+    lock: leaseLock(connection, feed, keys, instance, settings),
+
+    watch: (onChange) => feed.watch(onChange),
+
+    describe() {
+      return { location: `${location} key ${keys.record}` };
+    },
+
+    async close() {
+      await feed.close();
+      if (!options.owned) return;
+      const client = await Promise.resolve(options.client).catch(() => undefined);
+      if (client?.isReady) await client.close().catch(() => client.destroy());
+      else if (client?.isOpen) client.destroy();
+    },
+  };
+}

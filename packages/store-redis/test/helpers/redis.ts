@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { redisServerMissing } from '@codex-oauth/test-support/redis-server';
+import { createClient } from 'redis';
+import { type RedisDriver, type RedisDriverOptions, redisDriver } from '../../src/index.js';
+
+/** The skip note of every Redis test file: why it cannot run here, or `undefined`. */
+export const skipReason = redisServerMissing;
+
+/** A connected node-redis client of the test's own (closed by the caller). */
+export async function connectedClient(url: string) {
+  const client = createClient({ url });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+/** A driver on its own client for `url` (so two drivers are two instances), with test settings. */
+export function driverFor(
+  url: string,
+  key: string,
+  overrides: Partial<RedisDriverOptions> = {},
+): RedisDriver {
+  return redisDriver({
+    client: import('../../src/redis-client.js').then((m) => m.createOwnClient(url)),
+    owned: true,
+    url,
+    key,
+    leaseMs: 2_000,
+    lockTimeoutMs: 20_000,
+    unavailableTimeoutMs: 2_000,
+    ...overrides,
+  });
+}
+
+/** A fresh key per test (short: core redacts 32-character runs from messages, as if tokens). */
+export function uniqueKey(prefix = 't'): string {
+  return `${prefix}:${randomBytes(4).toString('hex')}`;
+}
