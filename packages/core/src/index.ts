@@ -38,13 +38,6 @@ export {
 } from './model/errors.js';
 export { emit, type OAuthEvent, type OnEvent } from './model/events.js';
 export {
-  type SaveOptions,
-  storedRefreshToken,
-  type TokenStore,
-  type TokenStoreCapabilities,
-  type TokenStoreListener,
-} from './model/token-store.js';
-export {
   type BrowserLogin,
   type BrowserLoginOptions,
   oidcAuthorizeUrl,
@@ -119,4 +112,15 @@ export {
   tokenExchangeRequest,
 } from './protocol/token-exchange.js';
 export * from './session/index.js';
+export { defineTokenStore } from './store/define-token-store.js';
+export type { DefineTokenStoreOptions, RecordCodec, TokenStoreDriver } from './store/driver.js';
+export {
+  type SaveOptions,
+  type SignInPolicy,
+  storedRefreshToken,
+  type TokenStore,
+  type TokenStoreCapabilities,
+  type TokenStoreDescription,
+  type TokenStoreListener,
+} from './store/token-store.js';
 export { type FetchLike, type ResolveFetchOptions, resolveFetch } from './transport/http.js';

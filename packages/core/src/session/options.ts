@@ -1,7 +1,7 @@
 import type { Probes } from '@codex-oauth/env-detect';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import type { OnEvent } from '../model/events.js';
-import type { TokenStore } from '../model/token-store.js';
+import type { TokenStore } from '../store/token-store.js';
 import type { Provider } from '../protocol/provider.js';
 import type { FetchLike } from '../transport/http.js';
 

@@ -2,7 +2,7 @@ import { type AuthRecord, mergeRefreshedTokens } from '../model/auth-record.js';
 import { accessTokenExpiry, isRefreshDue } from '../model/claims.js';
 import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
-import { storedRefreshToken } from '../model/token-store.js';
+import { storedRefreshToken } from '../store/token-store.js';
 import type { Provider } from '../protocol/provider.js';
 import { type RefreshReason, refreshTokens } from '../protocol/refresh.js';
 import type { FetchLike } from '../transport/http.js';

@@ -1,5 +1,5 @@
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
-import type { TokenStore } from '../model/token-store.js';
+import type { TokenStore } from '../store/token-store.js';
 import { normalizeStorage, type SessionOptions } from './options.js';
 
 /** The sign-in settings of Codex's `config.toml` that a store may expose (store-file does). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { ErrorCodes } from '../model/errors.js';
-import type { TokenStore } from '../model/token-store.js';
+import type { TokenStore } from '../store/token-store.js';
 import { makeApiKeyRecord, makeTestRecord } from './test-records.js';
 
 /** Identifies one test's backing location, so two `create` calls can share (or not) a record. */
