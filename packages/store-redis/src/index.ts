@@ -1,2 +1,2 @@
-export * from './redis-client.js';
-export * from './redis-driver.js';
+export type { RedisClientLike, RedisClientOptions, ScriptArguments } from './redis-client.js';
+export { type RedisStore, type RedisStoreOptions, redisStore } from './redis-store.js';

@@ -54,6 +54,12 @@ export async function createOwnClient(
   const client = redis.createClient({
     disableOfflineQueue: true,
     ...options,
+    socket: {
+      // node-redis backs off to 2 s; a store waiting for Redis to return wants it back sooner.
+      reconnectStrategy: (retries: number) =>
+        Math.min(50 * 2 ** retries, 500) + Math.floor(Math.random() * 50),
+      ...(options.socket as Record<string, unknown> | undefined),
+    },
     url,
   }) as RedisClientLike;
   // node-redis throws an `error` event without a listener; the store reports failures itself,

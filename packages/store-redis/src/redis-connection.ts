@@ -2,12 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
 import type { RedisClientLike } from './redis-client.js';
 
-/** How the store reaches Redis: the client (built lazily for a URL) and what to call it. */
+/** How the store reaches Redis: the client (made on demand for a URL) and what to call it. */
 export interface ConnectionOptions {
-  /** The client, or a promise of the store's own client (`redisStore({ url })`). */
-  client: RedisClientLike | Promise<RedisClientLike>;
-  /** True when the store made the client: it connects it on first use and closes it on dispose. */
-  owned: boolean;
+  /** The host's client, or a maker of the store's own one (`redisStore({ url })`). */
+  client: RedisClientLike | (() => Promise<RedisClientLike>);
   /** The record key, for messages. */
   key: string;
   /** Where the client connects, password redacted, for messages. */
@@ -22,30 +20,43 @@ const TRANSIENT = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN)\b/;
 /** Runs Redis commands with one failure policy: wait for readiness, retry what is safe, type the rest. */
 export class RedisConnection {
   readonly #options: ConnectionOptions;
+  #own: Promise<RedisClientLike> | undefined;
   #lastError: unknown;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
-    if (options.owned) {
-      // The store's own client has no other listener: remember why it cannot connect, for messages.
-      void Promise.resolve(options.client).then((client) =>
-        client.on('error', (error: never) => {
-          this.#lastError = error;
-        }),
-      );
-    }
   }
 
-  /** The client, connecting the store's own one on first use. */
+  /** The client; the store's own one is made and connected on first use (again after close). */
   async client(): Promise<RedisClientLike> {
-    const client = await this.#options.client;
-    if (this.#options.owned && !client.isOpen) {
+    const make = this.#options.client;
+    if (typeof make !== 'function') return make;
+    this.#own ??= make().then((client) => {
+      // Its only listener: remembers why it cannot connect, for messages.
+      client.on('error', (error: never) => {
+        this.#lastError = error;
+      });
       // connect() keeps retrying in the background until Redis answers; calls wait for isReady.
       client.connect().catch((error: unknown) => {
         this.#lastError = error;
       });
+      return client;
+    });
+    try {
+      return await this.#own;
+    } catch (error) {
+      this.#own = undefined;
+      throw error;
     }
-    return client;
+  }
+
+  /** Closes the store's own client (the next call opens a new one); a host's client stays open. */
+  async close(): Promise<void> {
+    const own = this.#own;
+    this.#own = undefined;
+    const client = await own?.catch(() => undefined);
+    if (client?.isReady) await client.close().catch(() => client.destroy());
+    else if (client?.isOpen) client.destroy();
   }
 
   /**

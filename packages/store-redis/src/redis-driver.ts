@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TokenStoreDriver } from './driver-contract.js';
+import type { TokenStoreDriver } from '@codex-oauth/core';
 import { clientLocation, type RedisClientLike, redactUrl } from './redis-client.js';
 import { RedisConnection } from './redis-connection.js';
 import { ChangeFeed } from './redis-feed.js';
@@ -9,10 +9,8 @@ import { runScript } from './redis-scripts.js';
 
 /** What {@link redisDriver} needs; `redisStore` fills in the defaults. */
 export interface RedisDriverOptions {
-  /** A connected client, or a promise of the store's own one. */
-  client: RedisClientLike | Promise<RedisClientLike>;
-  /** True when the store made the client (it connects it, and `close` closes it). */
-  owned: boolean;
+  /** The host's client, or a maker of the store's own one (made on first use, closed by `close`). */
+  client: RedisClientLike | (() => Promise<RedisClientLike>);
   /** The URL the store's own client uses, for messages (password redacted). */
   url?: string;
   key: string;
@@ -23,7 +21,10 @@ export interface RedisDriverOptions {
 
 /** The Redis driver: the `TokenStoreDriver` contract plus `close`. */
 export interface RedisDriver extends TokenStoreDriver {
-  /** Closes the subscriber connection, and the client when the store made it. */
+  /**
+   * Closes the subscriber connection, and the client when the store made it; a later call opens
+   * new ones, so a store stays usable after `logout` disposed it.
+   */
   close(): Promise<void>;
 }
 
@@ -36,16 +37,15 @@ export function redisDriver(options: RedisDriverOptions): RedisDriver {
   const keys = redisKeys(options.key);
   // Tells this instance's messages apart from other instances' (several may share a process).
   const instance = randomBytes(8).toString('hex');
-  let location = options.url ? redactUrl(options.url) : 'redis';
-  Promise.resolve(options.client).then(
-    (client) => {
-      location = clientLocation(client, options.url);
-    },
-    () => {},
-  );
+  const given = options.client;
+  const location =
+    typeof given === 'function'
+      ? options.url
+        ? redactUrl(options.url)
+        : 'redis'
+      : clientLocation(given, options.url);
   const connection = new RedisConnection({
-    client: options.client,
-    owned: options.owned,
+    client: given,
     key: keys.record,
     location: () => location,
     unavailableTimeoutMs: options.unavailableTimeoutMs,
@@ -103,10 +103,7 @@ export function redisDriver(options: RedisDriverOptions): RedisDriver {
 
     async close() {
       await feed.close();
-      if (!options.owned) return;
-      const client = await Promise.resolve(options.client).catch(() => undefined);
-      if (client?.isReady) await client.close().catch(() => client.destroy());
-      else if (client?.isOpen) client.destroy();
+      await connection.close();
     },
   };
 }

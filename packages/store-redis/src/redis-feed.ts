@@ -13,7 +13,8 @@ export class ChangeFeed {
   readonly #wakers = new Set<() => void>();
   #subscriber: RedisClientLike | undefined;
   #subscribed: Promise<void> | undefined;
-  #closed = false;
+  /** Bumped by close, so a subscription still opening then is dropped. */
+  #generation = 0;
 
   constructor(source: () => Promise<RedisClientLike>, channel: string, instance: string) {
     this.#source = source;
@@ -31,6 +32,7 @@ export class ChangeFeed {
   }
 
   async #open(): Promise<void> {
+    const generation = this.#generation;
     const subscriber = (await this.#source()).duplicate();
     this.#subscriber = subscriber;
     subscriber.on('error', () => {}); // ours alone; a lost connection is retried by node-redis
@@ -42,7 +44,7 @@ export class ChangeFeed {
       else this.#notify(['change', 'unlock']);
     });
     await subscriber.connect();
-    if (this.#closed) {
+    if (generation !== this.#generation) {
       subscriber.destroy();
       return;
     }
@@ -87,9 +89,10 @@ export class ChangeFeed {
     });
   }
 
-  /** Closes the subscriber connection; waiters wake, watchers stay silent from now on. */
+  /** Closes the subscriber connection and drops watchers; waiters wake. Usable again after. */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#generation += 1;
+    this.#subscribed = undefined;
     this.#watchers.clear();
     this.#notify(['unlock']);
     const subscriber = this.#subscriber;

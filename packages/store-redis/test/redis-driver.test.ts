@@ -1,7 +1,7 @@
 import { ErrorCodes } from '@codex-oauth/core';
 import { startRedisServer, type TestRedisServer } from '@codex-oauth/test-support/redis-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisDriver } from '../src/index.js';
+import type { RedisDriver } from '../src/redis-driver.js';
 import { redisKeys } from '../src/redis-keys.js';
 import { connectedClient, driverFor, skipReason, uniqueKey } from './helpers/redis.js';
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { redisServerMissing } from '@codex-oauth/test-support/redis-server';
 import { createClient } from 'redis';
-import { type RedisDriver, type RedisDriverOptions, redisDriver } from '../../src/index.js';
+import { createOwnClient } from '../../src/redis-client.js';
+import { type RedisDriver, type RedisDriverOptions, redisDriver } from '../../src/redis-driver.js';
 
 /** The skip note of every Redis test file: why it cannot run here, or `undefined`. */
 export const skipReason = redisServerMissing;
@@ -21,8 +22,7 @@ export function driverFor(
   overrides: Partial<RedisDriverOptions> = {},
 ): RedisDriver {
   return redisDriver({
-    client: import('../../src/redis-client.js').then((m) => m.createOwnClient(url)),
-    owned: true,
+    client: () => createOwnClient(url),
     url,
     key,
     leaseMs: 2_000,
