@@ -19,13 +19,11 @@ export interface RedisClientLike {
   eval(script: string, options: ScriptArguments): Promise<unknown>;
   evalSha(sha1: string, options: ScriptArguments): Promise<unknown>;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  unsubscribe(channel: string, listener?: (message: string) => void): Promise<unknown>;
   duplicate(): RedisClientLike;
   close(): Promise<unknown>;
   destroy(): unknown;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
-  once(event: string, listener: (...args: never[]) => void): unknown;
+  /** `error` (with the error) and `ready` events. */
+  on(event: 'error' | 'ready', listener: (error: Error) => void): unknown;
 }
 
 /** Options node-redis' `createClient` accepts besides `url` (TLS `socket` settings, `password`…). */

@@ -33,7 +33,7 @@ export class RedisConnection {
     if (typeof make !== 'function') return make;
     this.#own ??= make().then((client) => {
       // Its only listener: remembers why it cannot connect, for messages.
-      client.on('error', (error: never) => {
+      client.on('error', (error) => {
         this.#lastError = error;
       });
       // connect() keeps retrying in the background until Redis answers; calls wait for isReady.

@@ -34,4 +34,20 @@ describe.skipIf(skipReason)(`store-redis${skipReason ? ` (skipped: ${skipReason}
       await admin.del(keyOf(id));
     },
   });
+
+  // The same suite on a client the host owns and shares between its stores.
+  describeTokenStore({
+    name: 'store-redis with the host client',
+    create: ({ id }) => {
+      const store = redisStore({ client: admin, key: keyOf(id) });
+      stores.set(id, [...(stores.get(id) ?? []), store]);
+      return store;
+    },
+    inspect: ({ id }) => admin.get(keyOf(id)),
+    cleanup: async ({ id }) => {
+      await Promise.all((stores.get(id) ?? []).map((store) => store.dispose()));
+      stores.delete(id);
+      await admin.del(keyOf(id));
+    },
+  });
 });
