@@ -1,8 +1,8 @@
 import type { Probes } from '@codex-oauth/env-detect';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import type { OnEvent } from '../model/events.js';
-import type { TokenStore } from '../store/token-store.js';
 import type { Provider } from '../protocol/provider.js';
+import type { TokenStore } from '../store/token-store.js';
 import type { FetchLike } from '../transport/http.js';
 
 /** A sign-in flow as callers name it. `browser` and `device` are aliases of the `_code` names. */
