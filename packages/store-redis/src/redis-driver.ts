@@ -26,6 +26,8 @@ export interface RedisDriver extends TokenStoreDriver {
    * new ones, so a store stays usable after `logout` disposed it.
    */
   close(): Promise<void>;
+  /** Moves what is stored to `<key>.bak-<UTC time>` and returns that key, or null when empty. */
+  quarantine(): Promise<string | null>;
 }
 
 /**
@@ -91,6 +93,14 @@ export function redisDriver(options: RedisDriverOptions): RedisDriver {
         true,
       );
       return removed === 1;
+    },
+
+    async quarantine() {
+      const aside = keys.aside(new Date().toISOString().replace(/[-:.]/g, ''));
+      const moved = await connection.run('moving aside', (client) =>
+        runScript(client, 'quarantine', [keys.record, aside], [keys.channel, instance]),
+      );
+      return moved === 1 ? aside : null;
     },
 
     lock: leaseLock(connection, feed, keys, instance, settings),

@@ -8,6 +8,8 @@ export interface RedisKeys {
   readonly lock: string;
   /** The pub/sub channel for changes and lock releases (channels have no slot). */
   readonly channel: string;
+  /** Where `quarantine` moves unreadable data, in the record's hash slot. */
+  aside(stamp: string): string;
 }
 
 /**
@@ -32,6 +34,11 @@ export function redisKeys(key: string): RedisKeys {
         "or one with a non-empty tag such as 'codex-oauth:{user:42}'.",
     );
   }
-  const lock = tagged ? `${key}:lock` : `{${key}}:lock`;
-  return { record: key, lock, channel: `${key}:changes` };
+  const inSlot = (suffix: string) => (tagged ? `${key}${suffix}` : `{${key}}${suffix}`);
+  return {
+    record: key,
+    lock: inSlot(':lock'),
+    channel: `${key}:changes`,
+    aside: (stamp) => inSlot(`.bak-${stamp}`),
+  };
 }

@@ -27,6 +27,16 @@ if redis.call('DEL', KEYS[1]) == 1 then
 end
 return 0`;
 
+/**
+ * Moves the record to KEYS[2] (same slot), keeping unreadable data for the user. ARGV: channel,
+ * instance id. Returns 1 when something was moved.
+ */
+const QUARANTINE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('PUBLISH', ARGV[1], 'remove ' .. ARGV[2])
+return 1`;
+
 /** Takes the lock (SET NX PX). ARGV: token, lease ms. Returns -1 when taken, else the holder's PTTL. */
 const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
@@ -50,6 +60,7 @@ return 0`;
 export const SCRIPTS = {
   write: WRITE,
   remove: REMOVE,
+  quarantine: QUARANTINE,
   acquire: ACQUIRE,
   renew: RENEW,
   release: RELEASE,

@@ -58,6 +58,11 @@ export interface RedisStore extends TokenStore {
   watch(listener: TokenStoreListener): () => void;
   describe(): TokenStoreDescription;
   /**
+   * Renames unreadable data to `<key>.bak-<UTC time>` (in the key's hash slot) and returns the
+   * new key, or `null` when nothing is stored: `login({ forceNew: true })` then signs in afresh.
+   */
+  quarantine(): Promise<string | null>;
+  /**
    * Closes the store's connections: its pub/sub connection, and the client it made from `url`.
    * `logout` calls it. The store stays usable: a later call connects again.
    */
@@ -102,7 +107,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     unavailableTimeoutMs: positive(options.unavailableTimeoutMs, 5_000, 'unavailableTimeoutMs'),
   });
   const store = defineTokenStore(driver) as RedisStore;
-  return Object.assign(store, { key: options.key, dispose: () => driver.close() });
+  return Object.assign(store, {
+    key: options.key,
+    quarantine: () => driver.quarantine(),
+    dispose: () => driver.close(),
+  });
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

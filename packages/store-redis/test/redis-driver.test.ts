@@ -3,7 +3,14 @@ import { startRedisServer, type TestRedisServer } from '@codex-oauth/test-suppor
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisDriver } from '../src/redis-driver.js';
 import { redisKeys } from '../src/redis-keys.js';
-import { connectedClient, driverFor, skipReason, uniqueKey } from './helpers/redis.js';
+import {
+  connectedClient,
+  driverFor,
+  skipReason,
+  subscribed,
+  uniqueKey,
+  until,
+} from './helpers/redis.js';
 
 describe.skipIf(skipReason)(
   `redis driver against a real redis-server${skipReason ? ` (skipped: ${skipReason})` : ''}`,
@@ -156,13 +163,13 @@ describe.skipIf(skipReason)(
       const heardOne = new Promise<void>((resolve) => {
         b.watch!(() => resolve());
       });
-      await new Promise((resolve) => setTimeout(resolve, 200)); // both subscribed
+      await subscribed(admin, redisKeys(key).channel, 2);
       await a.write('from a');
       await heardOne;
-      expect(heard).toBe(0);
       await b.write('from b');
       await b.remove();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await until(() => heard === 2, 'both changes of b heard by a');
+      // Published in order on one connection: a's own write came first and was not counted.
       expect(heard).toBe(2);
     });
 
@@ -179,12 +186,18 @@ describe.skipIf(skipReason)(
 
 describe('redis keys', () => {
   it('puts the lock in the record hash slot, with or without a tag', () => {
-    expect(redisKeys('codex-oauth:user:42')).toEqual({
-      record: 'codex-oauth:user:42',
-      lock: '{codex-oauth:user:42}:lock',
-      channel: 'codex-oauth:user:42:changes',
-    });
-    expect(redisKeys('codex-oauth:{user:42}').lock).toBe('codex-oauth:{user:42}:lock');
+    const plain = redisKeys('codex-oauth:user:42');
+    expect([plain.record, plain.lock, plain.channel, plain.aside('T1')]).toEqual([
+      'codex-oauth:user:42',
+      '{codex-oauth:user:42}:lock',
+      'codex-oauth:user:42:changes',
+      '{codex-oauth:user:42}.bak-T1',
+    ]);
+    const tagged = redisKeys('codex-oauth:{user:42}');
+    expect([tagged.lock, tagged.aside('T1')]).toEqual([
+      'codex-oauth:{user:42}:lock',
+      'codex-oauth:{user:42}.bak-T1',
+    ]);
   });
 
   it('refuses an empty key and braces without a tag', () => {

@@ -36,3 +36,26 @@ export function driverFor(
 export function uniqueKey(prefix = 't'): string {
   return `${prefix}:${randomBytes(4).toString('hex')}`;
 }
+
+/** Resolves once `check` is true (polled every 20 ms, at most 10 s), else rejects. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what = 'the condition',
+): Promise<void> {
+  for (let waited = 0; !(await check()); waited += 20) {
+    if (waited > 10_000) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Resolves once `count` connections subscribe to `channel` on the server `admin` talks to. */
+export function subscribed(
+  admin: { sendCommand(args: string[]): Promise<unknown> },
+  channel: string,
+  count = 1,
+): Promise<void> {
+  return until(async () => {
+    const reply = (await admin.sendCommand(['PUBSUB', 'NUMSUB', channel])) as unknown[];
+    return Number(reply[1]) >= count;
+  }, `${count} subscriber(s) on ${channel}`);
+}
