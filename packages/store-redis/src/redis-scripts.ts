@@ -66,12 +66,16 @@ export const SCRIPTS = {
   release: RELEASE,
 } as const;
 
-const SHA1 = Object.fromEntries(
-  Object.entries(SCRIPTS).map(([name, body]) => [
-    name,
-    createHash('sha1').update(body).digest('hex'),
-  ]),
-) as Record<keyof typeof SCRIPTS, string>;
+// Hashed on first use, not at import: a CLI that bundles this store loads node:crypto lazily.
+const SHA1 = new Map<keyof typeof SCRIPTS, string>();
+const sha1Of = (name: keyof typeof SCRIPTS): string => {
+  let sha = SHA1.get(name);
+  if (sha === undefined) {
+    sha = createHash('sha1').update(SCRIPTS[name]).digest('hex');
+    SHA1.set(name, sha);
+  }
+  return sha;
+};
 
 /**
  * Runs a script by its SHA-1 (`EVALSHA`), loading it with `EVAL` when the server does not know it
@@ -85,7 +89,7 @@ export async function runScript(
 ): Promise<number> {
   const options = { keys, arguments: args };
   try {
-    return Number(await client.evalSha(SHA1[name], options));
+    return Number(await client.evalSha(sha1Of(name), options));
   } catch (error) {
     if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
     return Number(await client.eval(SCRIPTS[name], options));

@@ -54,6 +54,23 @@ const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
     key: () => '',
     create: (module) => factory<void>(module, 'memoryStore')(),
   },
+  // One Redis key per signed-in user; a host with many users passes `store: redisStore(...)`.
+  redis: {
+    specifier: '@codex-oauth/store-redis',
+    key: ({ env }) => JSON.stringify([env.CODEX_OAUTH_REDIS_URL, env.CODEX_OAUTH_REDIS_KEY]),
+    create: (module, { env }) => {
+      const url = env.CODEX_OAUTH_REDIS_URL;
+      if (!url) {
+        throw new CodexOAuthError(
+          ErrorCodes.INVALID_OPTION,
+          "storage: 'redis' needs CODEX_OAUTH_REDIS_URL (redis://host:port, rediss:// for TLS) " +
+            'in the environment, or pass `store: redisStore({ url, key })`.',
+        );
+      }
+      const key = env.CODEX_OAUTH_REDIS_KEY || 'codex-oauth:default';
+      return factory<{ url: string; key: string }>(module, 'redisStore')({ url, key });
+    },
+  },
 };
 
 // Built-in stores, resolved once per process per location (`name:key`).
