@@ -69,6 +69,8 @@ export class RedisConnection {
     op: (client: RedisClientLike, attempt: number) => Promise<T>,
     retry = false,
   ): Promise<T> {
+    // The deadline starts once the client exists: loading node-redis is not Redis being away.
+    await this.client();
     const deadline = Date.now() + this.#options.unavailableTimeoutMs;
     for (let attempt = 0; ; attempt += 1) {
       const client = await this.#ready(what, deadline);
