@@ -128,7 +128,7 @@ export class RedisConnection {
 }
 
 /** The error code of a Redis error reply (`NOSCRIPT`, `WRONGTYPE`…), or null for other errors. */
-export function replyCode(error: unknown): string | null {
+function replyCode(error: unknown): string | null {
   // node-redis' ErrorReply classes; matched by name, so any copy of the client is recognised.
   const name = (error as { constructor?: { name?: string } } | null)?.constructor?.name;
   if (name !== 'ErrorReply' && name !== 'SimpleError' && name !== 'BlobError') return null;
