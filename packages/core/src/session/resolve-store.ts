@@ -12,47 +12,35 @@ interface StoreInput {
 interface BuiltInStore {
   /** The store package, an optional peer of core, imported only when this storage is used. */
   readonly specifier: string;
+  /** The function of that package that makes the store. */
+  readonly factory: string;
+  /** Its argument, from the call's inputs. */
+  options(input: StoreInput): unknown;
   /**
    * The inputs that decide where the store keeps its record: calls with the same key share one
    * store object, so single-flight refresh (keyed on the store) spans them.
    */
   key(input: StoreInput): string;
-  /** Builds the store from the imported package. */
-  create(module: unknown, input: StoreInput): TokenStore;
 }
-
-type Factory<O> = { [name: string]: (options: O) => TokenStore };
-const factory = <O>(module: unknown, name: string) =>
-  (module as Factory<O>)[name] as (o: O) => TokenStore;
 
 // storage name → package and factory. Add a row for a new built-in store; `normalizeStorage`
 // names the rows, so the compiler asks for one when a storage name is added there.
 const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
   file: {
     specifier: '@codex-oauth/store-file',
-    // What resolveCodexHome reads; two spellings of one directory still share auth.json's locks.
+    factory: 'fileStore',
+    options: ({ codexHome, env }) => ({ ...(codexHome !== undefined && { codexHome }), env }),
+    // What resolveCodexHome reads.
     key: ({ codexHome, env }) =>
-      JSON.stringify([
-        codexHome ?? null,
-        env.CODEX_HOME ?? null,
-        env.HOME ?? null,
-        env.USERPROFILE ?? null,
-      ]),
-    create: (module, { codexHome, env }) =>
-      factory<{ codexHome?: string; env: StoreInput['env'] }>(
-        module,
-        'fileStore',
-      )({
-        ...(codexHome !== undefined && { codexHome }),
-        env,
-      }),
+      JSON.stringify([codexHome, env.CODEX_HOME, env.HOME, env.USERPROFILE].map((v) => v ?? null)),
   },
   // One memory store per process, so `login` then `status` see the same session; logout
   // disposes it and the next call starts a fresh one.
   memory: {
     specifier: '@codex-oauth/store-memory',
+    factory: 'memoryStore',
+    options: () => undefined,
     key: () => '',
-    create: (module) => factory<void>(module, 'memoryStore')(),
   },
   // One Redis key per signed-in user; a host with many users passes `store: redisStore(...)`.
   redis: {
@@ -72,6 +60,19 @@ const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
     },
   },
 };
+
+/** Builds the store of `row` from its imported package. */
+function create(row: BuiltInStore, module: unknown, input: StoreInput): TokenStore {
+  const make = (module as Record<string, unknown> | null)?.[row.factory];
+  if (typeof make !== 'function') {
+    throw new CodexOAuthError(
+      ErrorCodes.STORE_MISSING,
+      `${row.specifier} does not export ${row.factory}(): install a version that matches ` +
+        '@codex-oauth/core.',
+    );
+  }
+  return make(row.options(input)) as TokenStore;
+}
 
 // Built-in stores, resolved once per process per location (`name:key`).
 const resolved = new Map<string, Promise<TokenStore>>();
@@ -93,7 +94,7 @@ export async function resolveStore(
   const key = `${name}:${row.key(input)}`;
   let store = resolved.get(key);
   if (!store) {
-    store = importStore(row.specifier).then((module) => row.create(module, input));
+    store = importStore(row.specifier).then((module) => create(row, module, input));
     resolved.set(key, store);
   }
   try {
