@@ -45,19 +45,21 @@ const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
   // One Redis key per signed-in user; a host with many users passes `store: redisStore(...)`.
   redis: {
     specifier: '@codex-oauth/store-redis',
-    key: ({ env }) => JSON.stringify([env.CODEX_OAUTH_REDIS_URL, env.CODEX_OAUTH_REDIS_KEY]),
-    create: (module, { env }) => {
-      const url = env.CODEX_OAUTH_REDIS_URL;
-      if (!url) {
+    factory: 'redisStore',
+    options: ({ env }) => {
+      if (!env.CODEX_OAUTH_REDIS_URL) {
         throw new CodexOAuthError(
           ErrorCodes.INVALID_OPTION,
           "storage: 'redis' needs CODEX_OAUTH_REDIS_URL (redis://host:port, rediss:// for TLS) " +
             'in the environment, or pass `store: redisStore({ url, key })`.',
         );
       }
-      const key = env.CODEX_OAUTH_REDIS_KEY || 'codex-oauth:default';
-      return factory<{ url: string; key: string }>(module, 'redisStore')({ url, key });
+      return {
+        url: env.CODEX_OAUTH_REDIS_URL,
+        key: env.CODEX_OAUTH_REDIS_KEY || 'codex-oauth:default',
+      };
     },
+    key: ({ env }) => JSON.stringify([env.CODEX_OAUTH_REDIS_URL, env.CODEX_OAUTH_REDIS_KEY]),
   },
 };
 
