@@ -44,6 +44,15 @@ describe.skipIf(skipReason)(
       expect(await store.read()).toBe('after start');
     });
 
+    it('the store object shows no password when inspected or serialised', async () => {
+      const { redisStore } = await import('../src/index.js');
+      const store = redisStore({ url: `redis://:${PASSWORD}@127.0.0.1:1`, key: uniqueKey() });
+      const shown = `${inspect(store, { depth: 10, showHidden: true })}${JSON.stringify(store)}${JSON.stringify(store.describe())}`;
+      expect(shown).not.toContain(PASSWORD);
+      expect(store.describe().location).toContain('redis://:***@127.0.0.1:1');
+      await store.dispose();
+    });
+
     it('a wrong password is a typed error that says so, without either password', async () => {
       const redis = await startRedisServer({ password: PASSWORD });
       servers.push(redis);
