@@ -97,7 +97,8 @@ export class ChangeFeed {
     this.#notify(['unlock']);
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
-    if (subscriber?.isOpen) await subscriber.close().catch(() => subscriber.destroy());
-    else subscriber?.destroy();
+    // A graceful close only when connected; one still (re)connecting is dropped at once.
+    if (subscriber?.isReady) await subscriber.close().catch(() => subscriber.destroy());
+    else if (subscriber?.isOpen) subscriber.destroy();
   }
 }

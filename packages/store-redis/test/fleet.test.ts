@@ -70,8 +70,8 @@ describe.skipIf(skip)(
       expect(new Set(answers.map((a) => a.sha256))).toEqual(
         new Set([sha256(grant.accessTokens[1]!)]),
       );
-      // Single-flight inside each process: each took the distributed lock at most once.
-      expect(results.filter((r) => r.locked).length).toBeLessThanOrEqual(PROCESSES);
+      // Single-flight inside each process: its 16 callers make at most one trip to the lock.
+      expect(results.map((r) => Math.min(r.locked, 2))).not.toContain(2);
       const stored = await store.load();
       expect(stored?.tokens?.refreshToken === grant.refreshTokens[1]).toBe(true);
     });
@@ -107,7 +107,7 @@ describe.skipIf(skip)(
         const { answers, locked } = await answersOf(other, 1);
 
         const grant = fake.issued.grants[0]!;
-        expect(locked).toBe(true);
+        expect(locked).toBe(1);
         expect(answers[0]?.ok ? 'ok' : answers[0]?.code).toBe('ok');
         expect(refreshRequests(fake)).toHaveLength(2); // the dead holder's (held) and the other's
         expect(grant.refreshCount).toBe(1);

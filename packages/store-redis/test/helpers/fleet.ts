@@ -99,16 +99,16 @@ export async function startChild(
   return { child, next, go: () => child.stdin?.write('go\n'), exited };
 }
 
-/** Reads a child's answers (skipping "locked" markers) until it printed `count` of them. */
+/** Reads a child's answers until it printed `count` of them, counting its "locked" markers. */
 export async function answersOf(
   child: FleetChild,
   count: number,
-): Promise<{ answers: { ok: boolean; sha256?: string; code?: string }[]; locked: boolean }> {
+): Promise<{ answers: { ok: boolean; sha256?: string; code?: string }[]; locked: number }> {
   const answers: { ok: boolean; sha256?: string; code?: string }[] = [];
-  let locked = false;
+  let locked = 0;
   while (answers.length < count) {
     const line = await child.next();
-    if (line === 'locked') locked = true;
+    if (line === 'locked') locked += 1;
     else answers.push(JSON.parse(line));
   }
   return { answers, locked };
