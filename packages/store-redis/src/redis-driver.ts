@@ -108,7 +108,7 @@ export function redisDriver(options: RedisDriverOptions): RedisDriver {
     watch: (onChange) => feed.watch(onChange),
 
     describe() {
-      return { location: `${location} key ${keys.record}` };
+      return { location: `${location} key ${keys.record}`, warnings: plainTextWarning(location) };
     },
 
     async close() {
@@ -116,4 +116,15 @@ export function redisDriver(options: RedisDriverOptions): RedisDriver {
       await connection.close();
     },
   };
+}
+
+/** A warning when tokens would cross a network unencrypted: `redis://` to a host not on loopback. */
+function plainTextWarning(location: string): string[] {
+  const match = /^redis:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/.exec(location);
+  const host = match?.[1];
+  if (host === undefined || /^(127\.|localhost$|\[::1\]$)/.test(host)) return [];
+  return [
+    `The Redis connection to ${host} is not encrypted, so tokens cross the network in clear: ` +
+      'use rediss:// (TLS) unless that network is private to this host.',
+  ];
 }

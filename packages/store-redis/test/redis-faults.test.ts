@@ -50,7 +50,13 @@ describe.skipIf(skipReason)(
       const shown = `${inspect(store, { depth: 10, showHidden: true })}${JSON.stringify(store)}${JSON.stringify(store.describe())}`;
       expect(shown).not.toContain(PASSWORD);
       expect(store.describe().location).toContain('redis://:***@127.0.0.1:1');
+      expect(store.describe().warnings).toEqual([]);
       await store.dispose();
+      // Plain redis:// to another host: status() warns that tokens would travel in clear.
+      const remote = redisStore({ url: 'redis://cache.internal.test:6379', key: uniqueKey() });
+      expect(remote.describe().warnings?.[0]).toMatch(/not encrypted.*rediss:\/\//);
+      const tls = redisStore({ url: 'rediss://cache.internal.test:6380', key: uniqueKey() });
+      expect(tls.describe().warnings).toEqual([]);
     });
 
     it('a wrong password is a typed error that says so, without either password', async () => {
