@@ -22,6 +22,7 @@ const benches = [
   { name: 'device-signin', args: [] },
   { name: 'cli-start', args: [] },
   { name: 'refresh-storm', args: quick ? [] : ['--codex-max', '64'] },
+  { name: 'fleet-storm', args: [] },
   { name: 'install-footprint', args: [], registry: true },
 ];
 

@@ -71,7 +71,7 @@ const COMMANDS = [
 
 const packagesDir = join(import.meta.dirname, '..', '..', 'packages');
 const WORKSPACE_SOURCES = Object.fromEntries(
-  ['core', 'env-detect', 'net-ca', 'store-file', 'store-memory'].map((name) => [
+  ['core', 'env-detect', 'net-ca', 'store-file', 'store-memory', 'store-redis'].map((name) => [
     `@codex-oauth/${name}`,
     join(packagesDir, name, 'src', 'index.ts'),
   ]),
@@ -115,7 +115,8 @@ export default defineConfig(
       // the built-ins before the lazy-builtins plugin below sees them, so externals are listed here.
       skipNodeModulesBundle: false,
       removeNodeProtocol: false,
-      external: ['undici', 'ci-info'],
+      // node-redis is loaded only by `--storage redis`, from node_modules (never at start-up).
+      external: ['undici', 'ci-info', 'redis'],
       // One self-contained bundle per command instead of shared chunks: esbuild assigns code to
       // chunks by file reachability, and through core's `index.ts` barrel every file of core is
       // "reachable" from every command, which put the loopback server, the flows and their Node

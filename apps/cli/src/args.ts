@@ -19,7 +19,10 @@ export type Command = (typeof COMMANDS)[number];
 /** Every flag after parsing; absent flags are `undefined`. */
 export interface Flags {
   flow?: 'auto' | 'browser' | 'device' | 'paste';
-  storage?: 'auto' | 'file' | 'memory';
+  storage?: 'auto' | 'file' | 'memory' | 'redis';
+  /** `--redis-url` (may hold a password: never echo it). */
+  redisUrl?: string;
+  redisKey?: string;
   codexHome?: string;
   issuer?: string;
   port?: number;
@@ -46,6 +49,8 @@ export type Invocation =
 const OPTIONS = {
   flow: { type: 'string' },
   storage: { type: 'string' },
+  'redis-url': { type: 'string' },
+  'redis-key': { type: 'string' },
   'codex-home': { type: 'string' },
   issuer: { type: 'string' },
   port: { type: 'string' },
@@ -63,7 +68,7 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
-const COMMON: OptionName[] = ['storage', 'codex-home', 'issuer', 'help'];
+const COMMON: OptionName[] = ['storage', 'redis-url', 'redis-key', 'codex-home', 'issuer', 'help'];
 
 /** The flags each command accepts; anything else is a usage error, not silently ignored. */
 const ALLOWED: Record<Command, readonly OptionName[]> = {
@@ -129,8 +134,18 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
   }
   const storage = text('storage');
   if (storage !== undefined) {
-    flags.storage = oneOf(storage, ['auto', 'file', 'memory'], 'storage', command);
+    flags.storage = oneOf(storage, ['auto', 'file', 'memory', 'redis'], 'storage', command);
   }
+  const redisUrl = text('redis-url');
+  if (redisUrl !== undefined) {
+    // The value is not quoted back: a Redis URL may carry a password.
+    if (!/^(rediss?|unix):\/\/./.test(redisUrl)) {
+      throw new UsageError('--redis-url must be a redis://, rediss:// or unix:// URL.', command);
+    }
+    flags.redisUrl = redisUrl;
+  }
+  const redisKey = text('redis-key');
+  if (redisKey !== undefined) flags.redisKey = nonEmpty(redisKey, 'redis-key', command);
   const codexHome = text('codex-home');
   if (codexHome !== undefined) flags.codexHome = nonEmpty(codexHome, 'codex-home', command);
   const issuer = text('issuer');

@@ -10,6 +10,8 @@ export interface Context {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Aborted by the first Ctrl-C; commands pass it to the session API. */
   readonly signal: AbortSignal;
+  /** Runs `fn` once the command is done (a Redis store closes its connections there). */
+  readonly atExit?: (fn: () => Promise<void>) => void;
 }
 
 /** A command: runs, reports, and returns the exit code (errors are thrown and reported by main). */

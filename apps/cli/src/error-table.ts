@@ -62,6 +62,7 @@ const TABLE: Record<ReportedCode, Entry> = {
     title: 'Signed in with a Codex login codex-oauth does not manage',
     exit: Exit.UNMANAGED_LOGIN,
   },
+  CODEX_OAUTH_STORE_UNAVAILABLE: { title: 'Storage unreachable', exit: Exit.ERROR },
   CODEX_OAUTH_CODEX_HOME_INVALID: { title: 'CODEX_HOME is invalid', exit: Exit.ERROR },
   CODEX_OAUTH_CA_INVALID: { title: 'CA bundle unusable', exit: Exit.ERROR },
   CODEX_OAUTH_TLS_UNTRUSTED: { title: 'Certificate not trusted', exit: Exit.ERROR },

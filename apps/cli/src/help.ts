@@ -1,6 +1,9 @@
 import type { Command } from './args.js';
 
-const COMMON = `  --storage auto|file|memory  where tokens live (default auto = $CODEX_HOME/auth.json)
+const COMMON = `  --storage auto|file|memory|redis  where tokens live (default auto = $CODEX_HOME/auth.json)
+  --redis-url URL             with --storage redis: redis:// or rediss:// (or $CODEX_OAUTH_REDIS_URL)
+  --redis-key KEY             with --storage redis: the record's key (or $CODEX_OAUTH_REDIS_KEY,
+                              default codex-oauth:default)
   --codex-home DIR            use DIR instead of $CODEX_HOME (default ~/.codex)
   --issuer URL                sign-in server (default $CODEX_OAUTH_ISSUER or https://auth.openai.com)
   -h, --help                  show this help`;
@@ -25,7 +28,7 @@ Flags:
   -V, --version  print the version
   -h, --help     show help; "codex-oauth <command> --help" for a command
 
-Environment: CODEX_HOME, CODEX_OAUTH_ISSUER, CODEX_OAUTH_REFRESH_WINDOW_SECONDS, BROWSER, CODEX_CA_CERTIFICATE, SSL_CERT_FILE,
+Environment: CODEX_HOME, CODEX_OAUTH_ISSUER, CODEX_OAUTH_REFRESH_WINDOW_SECONDS, CODEX_OAUTH_REDIS_URL, CODEX_OAUTH_REDIS_KEY, BROWSER, CODEX_CA_CERTIFICATE, SSL_CERT_FILE,
 HTTPS_PROXY, NO_PROXY, NO_COLOR.
 
 Then run the Codex CLI as usual: it reads the same auth.json.`;

@@ -40,6 +40,7 @@ export async function main(argv: readonly string[], load: LoadBundle): Promise<E
   // on demand because `status` never asks, and the AbortController and the signal handler cost
   // ~0.5 ms of its start-up.
   let controller: AbortController | undefined;
+  const atExit: (() => Promise<void>)[] = [];
   const onSigint = () => {
     if (controller === undefined || controller.signal.aborted) process.exit(Exit.CANCELLED);
     controller.abort();
@@ -59,6 +60,7 @@ export async function main(argv: readonly string[], load: LoadBundle): Promise<E
       flags: invocation.flags,
       out,
       env: process.env,
+      atExit: (fn) => atExit.push(fn),
       get signal() {
         if (controller === undefined) {
           controller = new AbortController();
@@ -75,5 +77,6 @@ export async function main(argv: readonly string[], load: LoadBundle): Promise<E
     return report.exit;
   } finally {
     process.off('SIGINT', onSigint);
+    await Promise.allSettled(atExit.map((fn) => fn()));
   }
 }

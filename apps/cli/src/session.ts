@@ -1,7 +1,9 @@
 import type { SessionOptions, TokenStore } from '@codex-oauth/core';
 import { fileStore } from '@codex-oauth/store-file';
 import { memoryStore } from '@codex-oauth/store-memory';
+import { redisStore } from '@codex-oauth/store-redis';
 import type { Context } from './context.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * The session options every command passes to `@codex-oauth/core`, from the common flags.
@@ -21,10 +23,12 @@ export function sessionOptions(
   const store: TokenStore =
     flags.storage === 'memory'
       ? memoryStore()
-      : fileStore({
-          ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
-          env: ctx.env,
-        });
+      : flags.storage === 'redis'
+        ? openRedisStore(ctx)
+        : fileStore({
+            ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
+            env: ctx.env,
+          });
   return {
     store,
     ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
@@ -32,6 +36,24 @@ export function sessionOptions(
     ...(flags.refreshWindowSec !== undefined && { refreshWindowMs: flags.refreshWindowSec * 1000 }),
     ...(cancellable && { signal: ctx.signal }),
   };
+}
+
+/**
+ * `--storage redis`: `--redis-url` / `--redis-key`, else `CODEX_OAUTH_REDIS_URL` /
+ * `CODEX_OAUTH_REDIS_KEY` (default key `codex-oauth:default`). Its connections are closed when the
+ * command ends, or the open sockets would keep the process running.
+ */
+function openRedisStore(ctx: Context): TokenStore {
+  const url = ctx.flags.redisUrl ?? ctx.env.CODEX_OAUTH_REDIS_URL;
+  if (!url) {
+    throw new UsageError(
+      '--storage redis needs --redis-url URL (or CODEX_OAUTH_REDIS_URL in the environment).',
+    );
+  }
+  const key = ctx.flags.redisKey ?? (ctx.env.CODEX_OAUTH_REDIS_KEY || 'codex-oauth:default');
+  const store = redisStore({ url, key });
+  ctx.atExit?.(() => store.dispose());
+  return store;
 }
 
 /** The issuer a command talks to: `--issuer`, else `CODEX_OAUTH_ISSUER`, else OpenAI's. */

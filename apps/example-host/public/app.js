@@ -72,6 +72,7 @@ function render(next) {
   }
   show('error', view.error !== null);
   $('error').textContent = view.error ? `${view.error.message} (${view.error.code})` : '';
+  show('storage-redis-choice', view.redis);
   $(`storage-${view.storage}`).checked = true;
   $('codex-home').textContent = view.codexHome;
   show('auth-file', view.authFile !== null);

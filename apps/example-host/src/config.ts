@@ -1,8 +1,8 @@
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where a browser session keeps its tokens. */
-export type HostStorage = 'memory' | 'file';
+/** Where a browser session keeps its tokens (`redis`: shared by every instance of the host). */
+export type HostStorage = 'memory' | 'file' | 'redis';
 
 /** Settings of one example-host instance. */
 export interface HostConfig {
@@ -18,6 +18,11 @@ export interface HostConfig {
   defaultStorage: HostStorage;
   /** The `codex` binary the "Connect Codex" panel starts. */
   codexBin: string;
+  /**
+   * Redis for `redis` storage (`redis://`, `rediss://`): each browser session's tokens live at
+   * `example-host:session:<id>`, so every instance on this Redis shares the sessions.
+   */
+  redisUrl?: string;
 }
 
 /** The issuer a person signs in against when nothing else is configured. */
@@ -25,7 +30,8 @@ export const REAL_ISSUER = 'https://auth.openai.com';
 
 /**
  * Reads the configuration from the environment: `ISSUER` or `CODEX_OAUTH_ISSUER`, `PORT`,
- * `LOGIN_PORT`, `CODEX_HOME`, `STORAGE` (`memory` | `file`) and `CODEX_BIN`. `fallbackIssuer`
+ * `LOGIN_PORT`, `CODEX_HOME`, `STORE` or `STORAGE` (`memory` | `file` | `redis`), `REDIS_URL`
+ * (or `CODEX_OAUTH_REDIS_URL`) and `CODEX_BIN`. `fallbackIssuer`
  * is used when neither issuer variable is set (the dev script passes the fake issuer's URL).
  *
  * Without `CODEX_HOME`, file storage uses `~/.codex` only against the real issuer: fake tokens
@@ -37,7 +43,12 @@ export function configFromEnv(
 ): HostConfig {
   const issuer = (env.ISSUER || env.CODEX_OAUTH_ISSUER || fallbackIssuer).replace(/\/+$/, '');
   const real = issuer === REAL_ISSUER;
-  const storage = env.STORAGE === 'file' ? 'file' : 'memory';
+  const chosen = env.STORE || env.STORAGE;
+  const storage = chosen === 'file' || chosen === 'redis' ? chosen : 'memory';
+  const redisUrl = env.REDIS_URL || env.CODEX_OAUTH_REDIS_URL;
+  if (storage === 'redis' && !redisUrl) {
+    throw new Error('STORE=redis needs REDIS_URL (redis://host:port, rediss:// for TLS).');
+  }
   return {
     issuer,
     port: portOf(env.PORT, 3455, 'PORT'),
@@ -46,6 +57,7 @@ export function configFromEnv(
       env.CODEX_HOME || (real ? join(homedir(), '.codex') : join(tmpdir(), 'example-host-codex')),
     defaultStorage: storage,
     codexBin: env.CODEX_BIN || 'codex',
+    ...(redisUrl && { redisUrl }),
   };
 }
 

@@ -30,7 +30,10 @@ const ACTIONS: Record<string, Action> = {
   '/api/logout': (ctx, session) => signOut(ctx, session),
   '/api/storage': (_ctx, session, body) => {
     const storage = (body as { storage?: unknown } | null)?.storage;
-    if (storage !== 'memory' && storage !== 'file') throw new BadRequest('storage: memory | file');
+    const redis = storage === 'redis' && session.shared !== null;
+    if (storage !== 'memory' && storage !== 'file' && !redis) {
+      throw new BadRequest('storage: memory | file (| redis when configured)');
+    }
     return switchStorage(session, storage);
   },
   '/api/codex/connect': async (ctx, session) => {

@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileStore } from '@codex-oauth/store-file';
+import { redisStore } from '@codex-oauth/store-redis';
+import { createClient } from 'redis';
 import { disconnectCodex } from './codex-panel.js';
 import type { HostConfig } from './config.js';
 import { handle } from './routes.js';
@@ -26,8 +28,21 @@ export interface ExampleHost {
  * ```
  */
 export async function startExampleHost(config: HostConfig): Promise<ExampleHost> {
-  const ctx: HostContext = { config, fileStore: fileStore({ codexHome: config.codexHome }) };
-  const sessions = new SessionRegistry(config.defaultStorage);
+  // One Redis client for the whole host, shared by every session's store (the host owns it).
+  const redis = config.redisUrl ? createClient({ url: config.redisUrl }) : undefined;
+  if (redis) {
+    redis.on('error', () => {}); // the stores report failures per call, as typed errors
+    await redis.connect();
+  }
+  const sessions = new SessionRegistry(
+    config.defaultStorage,
+    redis && ((key) => redisStore({ client: redis, key })),
+  );
+  const ctx: HostContext = {
+    config,
+    fileStore: fileStore({ codexHome: config.codexHome }),
+    renewShared: (session) => sessions.renewShared(session),
+  };
   let port = 0;
   const server = createServer((req, res) => {
     handle(ctx, sessions, req, res, port).catch(() => {
@@ -50,6 +65,8 @@ export async function startExampleHost(config: HostConfig): Promise<ExampleHost>
       }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(sessions.all().map((session) => session.shared?.dispose?.()));
+      await redis?.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PendingLogin } from '@codex-oauth/core';
+import type { PendingLogin, TokenStore } from '@codex-oauth/core';
 import { type MemoryStore, memoryStore } from '@codex-oauth/store-memory';
 import type { CodexConnection } from './codex-panel.js';
 import type { HostStorage } from './config.js';
@@ -17,6 +17,8 @@ export interface HostSession {
   storage: HostStorage;
   /** This browser's tokens when `storage` is `memory`; replaced after sign-out stops it. */
   memory: MemoryStore;
+  /** With Redis configured: this browser's tokens in Redis, seen by every instance. */
+  shared: TokenStore | null;
   /** The sign-in in progress, if any. */
   pending: PendingLogin | null;
   /** The last progress event of that sign-in (`waiting`, `callback_received`, `exchanging`…). */
@@ -36,26 +38,50 @@ const COOKIE = 'example_host_sid';
 export class SessionRegistry {
   readonly #sessions = new Map<string, HostSession>();
 
-  constructor(readonly defaultStorage: HostStorage) {}
+  /**
+   * `sharedStore`, when given, makes the store of a session that every instance of the host sees
+   * (Redis): a cookie minted by another instance then names a session this one adopts.
+   */
+  constructor(
+    readonly defaultStorage: HostStorage,
+    readonly sharedStore?: (key: string) => TokenStore,
+  ) {}
 
   /** The request's session, or a new one whose cookie is set on `res`. */
   sessionFor(req: IncomingMessage, res: ServerResponse): HostSession {
     const id = readCookie(req.headers.cookie, COOKIE);
     const known = id === undefined ? undefined : this.#sessions.get(id);
     if (known) return known;
+    // Only the shape of an id this host mints is adopted (24 random bytes, base64url).
+    const adopted = this.sharedStore && id !== undefined && /^[\w-]{32}$/.test(id) ? id : null;
+    const sessionId = adopted ?? randomBytes(24).toString('base64url');
     const session: HostSession = {
-      id: randomBytes(24).toString('base64url'),
+      id: sessionId,
       storage: this.defaultStorage,
       memory: memoryStore(),
+      shared: null,
       pending: null,
       progress: null,
       error: null,
       codex: { state: 'idle', message: null, account: null },
       listeners: new Set(),
     };
+    this.renewShared(session);
     this.#sessions.set(session.id, session);
-    res.setHeader('Set-Cookie', `${COOKIE}=${session.id}; HttpOnly; SameSite=Strict; Path=/`);
+    if (!adopted) {
+      res.setHeader('Set-Cookie', `${COOKIE}=${session.id}; HttpOnly; SameSite=Strict; Path=/`);
+    }
     return session;
+  }
+
+  /**
+   * (Re)makes the session's shared store, after sign-out disposed the old one; a change made by
+   * any instance (a sign-in, a refresh, a sign-out) updates this instance's open pages.
+   */
+  renewShared(session: HostSession): void {
+    if (!this.sharedStore) return;
+    session.shared = this.sharedStore(`example-host:session:${session.id}`);
+    session.shared.watch?.(() => changed(session));
   }
 
   /** Every session, for shutdown. */

@@ -17,10 +17,13 @@ export interface HostContext {
   readonly config: HostConfig;
   /** Shared by every session that chose file storage: there is one `auth.json`. */
   readonly fileStore: TokenStore;
+  /** With Redis: makes a session's Redis store again after sign-out disposed it. */
+  readonly renewShared?: (session: HostSession) => void;
 }
 
 /** The store the session's tokens live in right now. */
 export function storeOf(ctx: HostContext, session: HostSession): TokenStore {
+  if (session.storage === 'redis' && session.shared) return session.shared;
   return session.storage === 'file' ? ctx.fileStore : session.memory;
 }
 
@@ -109,6 +112,7 @@ export async function signOut(ctx: HostContext, session: HostSession): Promise<v
     await logout({ issuer: ctx.config.issuer, store: storeOf(ctx, session) });
   } finally {
     if (session.memory.stopped) session.memory = memoryStore();
+    if (session.storage === 'redis') ctx.renewShared?.(session);
     changed(session);
   }
 }

@@ -30,6 +30,8 @@ export interface PageView {
   /** `auth.json` when the session uses file storage. */
   authFile: string | null;
   codexHome: string;
+  /** True when Redis is configured: the page offers the shared storage. */
+  redis: boolean;
   signedIn: boolean;
   account: AccountView | null;
   pending: PendingView | null;
@@ -61,6 +63,7 @@ export async function viewOf(ctx: HostContext, session: HostSession): Promise<Pa
     storage: session.storage,
     authFile: session.storage === 'file' ? authFile : null,
     codexHome: ctx.config.codexHome,
+    redis: session.shared !== null,
     signedIn: account !== null,
     account,
     pending: pendingView(session),

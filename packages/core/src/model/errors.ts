@@ -52,6 +52,11 @@ export const ErrorCodes = {
   STORE_MISSING: 'CODEX_OAUTH_STORE_MISSING',
   /** Writing credentials failed (disk full, read-only, permissions); the old file is intact. */
   STORE_WRITE_FAILED: 'CODEX_OAUTH_STORE_WRITE_FAILED',
+  /**
+   * The store's backend (a Redis server, a database) could not be reached or refused the command;
+   * nothing was half-written. Retry once it is back.
+   */
+  STORE_UNAVAILABLE: 'CODEX_OAUTH_STORE_UNAVAILABLE',
   /** A compare-and-swap save lost: someone else changed the stored tokens first. */
   STORE_CONFLICT: 'CODEX_OAUTH_STORE_CONFLICT',
   /**

@@ -16,8 +16,11 @@ export type Flow = 'auto' | 'browser' | 'browser_code' | 'device' | 'device_code
 /** The canonical flow names used in results. */
 export type FlowUsed = 'browser_code' | 'device_code';
 
-/** Where tokens live: `auto` and `file` mean `auth.json` (store-file), `memory` this process. */
-export type Storage = 'auto' | 'file' | 'memory';
+/**
+ * Where tokens live: `auto` and `file` mean `auth.json` (store-file), `memory` this process,
+ * `redis` the key `CODEX_OAUTH_REDIS_KEY` at `CODEX_OAUTH_REDIS_URL` (store-redis).
+ */
+export type Storage = 'auto' | 'file' | 'memory' | 'redis';
 
 /**
  * Which store a result came from: `'file'`, `'memory'`, or the `kind` of a custom `store`.
@@ -137,13 +140,13 @@ export function normalizeFlow(flow: Flow | undefined): FlowUsed | 'auto' | 'past
 }
 
 /** Checks the `storage` option; anything else is `CODEX_OAUTH_INVALID_OPTION`. */
-export function normalizeStorage(storage: Storage | undefined): 'file' | 'memory' {
+export function normalizeStorage(storage: Storage | undefined): 'file' | 'memory' | 'redis' {
   const value = storage ?? 'auto';
   if (value === 'auto' || value === 'file') return 'file';
-  if (value === 'memory') return 'memory';
+  if (value === 'memory' || value === 'redis') return value;
   throw new CodexOAuthError(
     ErrorCodes.INVALID_OPTION,
-    `Unknown storage ${JSON.stringify(storage)}: use 'auto', 'file' or 'memory'.`,
+    `Unknown storage ${JSON.stringify(storage)}: use 'auto', 'file', 'memory' or 'redis'.`,
   );
 }
 

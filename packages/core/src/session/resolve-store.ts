@@ -42,6 +42,25 @@ const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
     options: () => undefined,
     key: () => '',
   },
+  // One Redis key per signed-in user; a host with many users passes `store: redisStore(...)`.
+  redis: {
+    specifier: '@codex-oauth/store-redis',
+    factory: 'redisStore',
+    options: ({ env }) => {
+      if (!env.CODEX_OAUTH_REDIS_URL) {
+        throw new CodexOAuthError(
+          ErrorCodes.INVALID_OPTION,
+          "storage: 'redis' needs CODEX_OAUTH_REDIS_URL (redis://host:port, rediss:// for TLS) " +
+            'in the environment, or pass `store: redisStore({ url, key })`.',
+        );
+      }
+      return {
+        url: env.CODEX_OAUTH_REDIS_URL,
+        key: env.CODEX_OAUTH_REDIS_KEY || 'codex-oauth:default',
+      };
+    },
+    key: ({ env }) => JSON.stringify([env.CODEX_OAUTH_REDIS_URL, env.CODEX_OAUTH_REDIS_KEY]),
+  },
 };
 
 /** Builds the store of `row` from its imported package. */
