@@ -30,6 +30,7 @@ export {
   CODEX_OAUTH_ERROR_BRAND,
   CodexOAuthError,
   type CodexOAuthErrorOptions,
+  cancelledError,
   type ErrorCode,
   ErrorCodes,
   isCodexOAuthError,
@@ -47,14 +48,26 @@ export {
 export {
   type BrowserLogin,
   type BrowserLoginOptions,
-  oidcAuthorizeUrl,
   startBrowserLogin,
 } from './protocol/browser-flow.js';
+export {
+  clampInterval,
+  type DeviceCode,
+  MAX_POLL_INTERVAL_MS,
+  MIN_POLL_INTERVAL_MS,
+} from './protocol/device-code.js';
 export {
   type DeviceLogin,
   type DeviceLoginOptions,
   startDeviceLogin,
 } from './protocol/device-login.js';
+export {
+  DEVICE_LOGIN_TIMEOUT_MS,
+  MAX_POLL_FAILURES,
+  type PollStep,
+  type PollTiming,
+} from './protocol/device-poll.js';
+export { oidcAuthorizeUrl } from './protocol/oidc/authorize-url.js';
 export {
   type PollRfc8628Options,
   pollDeviceCodeGrant,
@@ -73,15 +86,11 @@ export {
   loopbackRedirectUri,
 } from './protocol/openai/authorize-url.js';
 export {
-  DEVICE_LOGIN_TIMEOUT_MS,
   DEVICE_MAX_INTERVAL_MS,
-  type DeviceCode,
   type DeviceGrant,
   exchangeDeviceGrant,
-  MAX_POLL_FAILURES,
   type OpenAIDeviceOptions,
   type PollDeviceOptions,
-  type PollTiming,
   pollDeviceToken,
   processUserCodeResponse,
   requestUserCode,
@@ -102,6 +111,7 @@ export {
   type Provider,
   type ResolveProviderOptions,
   resolveProvider,
+  strategyOf,
 } from './protocol/provider.js';
 export {
   processRefreshResponse,
@@ -109,9 +119,9 @@ export {
   type RefreshReason,
   refreshRequest,
   refreshTokens,
-  USER_AGENT,
 } from './protocol/refresh.js';
 export { type RevokeOptions, type RevokeResult, revokeToken } from './protocol/revoke.js';
+export type { AuthorizeInput, ProviderStrategy, StepContext } from './protocol/strategy.js';
 export {
   type ExchangeCodeOptions,
   exchangeAuthorizationCode,
@@ -120,3 +130,10 @@ export {
 } from './protocol/token-exchange.js';
 export * from './session/index.js';
 export { type FetchLike, type ResolveFetchOptions, resolveFetch } from './transport/http.js';
+export { DEFAULT_MAX_BODY_BYTES } from './transport/read-body.js';
+export {
+  createTransport,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type TransportSettings,
+} from './transport/transport.js';
+export { USER_AGENT } from './transport/user-agent.js';

@@ -55,12 +55,8 @@ export function exchangeError(cause: unknown): CodexOAuthError {
   );
 }
 
-/** Cancel, abort or close before the result. */
-export function cancelledError(cause: unknown, why = 'it was cancelled'): CodexOAuthError {
-  return new CodexOAuthError(ErrorCodes.LOGIN_CANCELLED, `The sign-in ended because ${why}.`, {
-    cause,
-  });
-}
+/** Cancel, abort or close before the result: the one cancellation error. */
+export { cancelledError } from '../model/errors.js';
 
 /** No valid callback within `timeoutMs`. */
 export function timeoutError(timeoutMs: number): CodexOAuthError {
