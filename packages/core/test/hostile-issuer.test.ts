@@ -48,10 +48,12 @@ async function signIn() {
   return { provider, tokens };
 }
 
-const failure = (promise: Promise<unknown>) =>
+/** The rejection of `promise` in the shape of a codex-oauth error (null when it resolved). */
+type Failure = { code: string; message: string; cause: { code: string; message: string } };
+const failure = (promise: Promise<unknown>): Promise<Failure> =>
   promise.then(
-    () => null,
-    (e: unknown) => e as any,
+    () => null as unknown as Failure,
+    (e: unknown) => e as Failure,
   );
 
 describe('a total deadline per request (case 1)', () => {
