@@ -1,5 +1,4 @@
 import type { ErrorCode } from '@codex-oauth/core';
-import type { LockErrorCode } from '@codex-oauth/store-file';
 import { UsageError } from './usage-error.js';
 
 /** The exit codes of `codex-oauth`. */
@@ -21,7 +20,7 @@ export type ExitCode = (typeof Exit)[keyof typeof Exit];
 type CliErrorCode = 'CODEX_OAUTH_UNEXPECTED';
 
 /** Every code the CLI can report. */
-export type ReportedCode = ErrorCode | LockErrorCode | CliErrorCode;
+export type ReportedCode = ErrorCode | CliErrorCode;
 
 interface Entry {
   /** A short headline shown before the error's own message (which says what to do next). */
@@ -80,7 +79,7 @@ const BRAND = Symbol.for('codex-oauth.error');
 
 /**
  * Turns anything thrown into a {@link Report}. codex-oauth errors are recognised by their
- * `Symbol.for('codex-oauth.error')` brand (core, net-ca and store-file errors all carry it), so
+ * `Symbol.for('codex-oauth.error')` brand (core's errors, which store-file throws too, and net-ca's), so
  * this module needs no runtime import of core and the entry chunk stays small.
  */
 export function reportFor(error: unknown): Report {
