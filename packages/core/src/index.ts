@@ -27,6 +27,12 @@ export {
   readClaims,
 } from './model/claims.js';
 export {
+  CLOCK_SKEW_PREFIX,
+  CLOCK_SKEW_THRESHOLD_MS,
+  clockSkewMs,
+  clockSkewWarning,
+} from './model/clock-skew.js';
+export {
   CODEX_OAUTH_ERROR_BRAND,
   CodexOAuthError,
   type CodexOAuthErrorOptions,
