@@ -22,7 +22,8 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-const fetch = resolveFetch({ env: {}, requestTimeoutMs: 400 });
+// A short total deadline, so drips end fast; long enough for ordinary requests on a loaded machine.
+const fetch = resolveFetch({ env: {}, requestTimeoutMs: 1_500 });
 const noWait = async () => {};
 const TOKEN = '/oauth/token';
 const POLL = '/api/accounts/deviceauth/token';

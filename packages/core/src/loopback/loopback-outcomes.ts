@@ -55,9 +55,6 @@ export function exchangeError(cause: unknown): CodexOAuthError {
   );
 }
 
-/** Cancel, abort or close before the result: the one cancellation error. */
-export { cancelledError } from '../model/errors.js';
-
 /** No valid callback within `timeoutMs`. */
 export function timeoutError(timeoutMs: number): CodexOAuthError {
   const waited = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
