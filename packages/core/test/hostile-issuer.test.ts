@@ -68,7 +68,7 @@ describe('a total deadline per request (case 1)', () => {
     expect(error.cause.code).toBe(ErrorCodes.REQUEST_TIMEOUT);
     expect(error.cause.message).toContain(`${fake.url}/oauth/token`);
     expect(fake.count(TOKEN)).toBe(1 + 3); // the sign-in, then three bounded attempts
-  });
+  }, 30_000);
 
   it('the device code exchange is bounded too', async () => {
     const { provider } = await signIn();
