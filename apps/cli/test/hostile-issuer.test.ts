@@ -123,3 +123,26 @@ describe('a token endpoint that drips (case 1)', () => {
     ).toHaveLength(3);
   });
 });
+
+describe('an issuer that echoes the request (case 4)', () => {
+  it('the device id appears neither on stderr nor in --json', async () => {
+    const fake = await ownIssuer({});
+    fake.inject({
+      path: '/api/accounts/deviceauth/token',
+      kind: 'echo',
+      times: Number.POSITIVE_INFINITY,
+    });
+    const echoEnv = cliEnv(home, { CODEX_OAUTH_ISSUER: fake.url });
+    const human = await runCli(['login', '--flow', 'device'], echoEnv);
+    const json = await runCli(['login', '--flow', 'device', '--json'], echoEnv);
+    const ids = fake.requests
+      .filter((r) => r.path === '/api/accounts/deviceauth/token')
+      .map((r) => (r.json as { device_auth_id: string }).device_auth_id);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    for (const r of [human, json]) {
+      expect(r.code).toBe(2);
+      for (const id of ids) expect(`${r.stdout}${r.stderr}`.includes(id)).toBe(false);
+    }
+    expect(json.stdout).toContain('CODEX_OAUTH_TOKEN_EXCHANGE_FAILED');
+  });
+});
