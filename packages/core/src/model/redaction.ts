@@ -38,7 +38,7 @@ const SECRET_PATTERN =
 const remembered = new Set<string>();
 
 /** Remembers `value` as a secret: it is redacted from every text from now on. */
-export function rememberSecret(value: unknown): void {
+function rememberSecret(value: unknown): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
   remembered.delete(value);
   remembered.add(value);

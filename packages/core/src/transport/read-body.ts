@@ -53,8 +53,8 @@ function tooLarge(endpoint: string, maxBytes: number, status: number): CodexOAut
   );
 }
 
-/** `1 MiB`, `64 KiB`, `512 bytes`. */
-export function formatBytes(bytes: number): string {
+// `1 MiB`, `64 KiB`, `512 bytes`.
+function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
