@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { TokenSet } from '../../model/auth-record.js';
 import { CodexOAuthError, ErrorCodes } from '../../model/errors.js';
-import { processRefreshResponse } from '../openai/refresh.js';
+import { refreshFailure } from '../refusals.js';
 import type { StepContext } from '../strategy.js';
 import { refreshedTokens } from '../token-fields.js';
 import { type OidcProfile, oidcCall } from './provider-oidc.js';
@@ -22,7 +22,7 @@ export async function refreshOidc(
     input.refreshToken,
     options,
   );
-  if (response.status >= 500 || response.status === 429) return processRefreshResponse(response);
+  if (response.status >= 500 || response.status === 429) throw await refreshFailure(response);
   try {
     const answer = await oauth.processRefreshTokenResponse(provider.server, client, response);
     return refreshedTokens(answer as unknown as Record<string, unknown>);

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { refusedRevocation } from '../openai/revoke.js';
+import { refusedRevocation } from '../refusals.js';
 import type { RevokeResult, StepContext } from '../strategy.js';
 import { type OidcProfile, oidcCall, requireEndpoint } from './provider-oidc.js';
 

@@ -1,6 +1,6 @@
-import { readOAuthError } from '../../transport/answer.js';
 import type { FetchLike } from '../../transport/http.js';
 import { postJson } from '../../transport/request.js';
+import { refusedRevocation } from '../refusals.js';
 import type { RevokeResult } from '../strategy.js';
 import type { OpenAIProfile } from './provider-openai.js';
 
@@ -33,10 +33,4 @@ export async function processRevokeResponse(response: Response): Promise<RevokeR
   if (!response.ok) return refusedRevocation(response);
   await response.body?.cancel();
   return { revoked: true, status: response.status };
-}
-
-/** A refused revocation's status and error code. */
-export async function refusedRevocation(response: Response): Promise<RevokeResult> {
-  const details = await readOAuthError(response);
-  return { revoked: false, status: details.status, ...(details.error && { error: details.error }) };
 }
