@@ -98,9 +98,6 @@ export {
   type OpenAIDeviceOptions,
   type PollDeviceOptions,
   pollDeviceToken,
-  processUserCodeResponse,
-  requestUserCode,
-  userCodeRequest,
 } from './protocol/openai/device-flow.js';
 export {
   DEFAULT_ORIGINATOR,
@@ -111,6 +108,11 @@ export {
   type OpenAIProfileOptions,
   openaiProfile,
 } from './protocol/openai/provider-openai.js';
+export {
+  processUserCodeResponse,
+  requestUserCode,
+  userCodeRequest,
+} from './protocol/openai/user-code.js';
 export { generatePkce, generateState, type Pkce, pkceChallenge } from './protocol/pkce.js';
 export {
   isOidcProvider,

@@ -5,12 +5,9 @@ import { ErrorCodes } from '../src/model/errors.js';
 import type { OAuthEvent } from '../src/model/events.js';
 import { startDeviceLogin } from '../src/protocol/device-login.js';
 import { MAX_POLL_FAILURES } from '../src/protocol/device-poll.js';
-import {
-  exchangeDeviceGrant,
-  pollDeviceToken,
-  requestUserCode,
-} from '../src/protocol/openai/device-flow.js';
+import { exchangeDeviceGrant, pollDeviceToken } from '../src/protocol/openai/device-flow.js';
 import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
+import { requestUserCode } from '../src/protocol/openai/user-code.js';
 import { resolveFetch } from '../src/transport/http.js';
 
 let fake: FakeIssuer | undefined;

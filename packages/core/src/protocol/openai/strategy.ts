@@ -6,15 +6,14 @@ import {
   devicePollRequest,
   exchangeDeviceGrant,
   processDevicePollResponse,
-  processUserCodeResponse,
   slowDownOpenAI,
-  userCodeRequest,
 } from './device-flow.js';
 import { looksLikeIssuer, notAnIssuerError } from './issuer-probe.js';
 import type { OpenAIProfile } from './provider-openai.js';
 import { processRefreshResponse, refreshRequest } from './refresh.js';
 import { processRevokeResponse, revokeRequest } from './revoke.js';
 import { processTokenExchangeResponse, tokenExchangeRequest } from './token-exchange.js';
+import { processUserCodeResponse, userCodeRequest } from './user-code.js';
 
 /** OpenAI's own dialect (SPEC §4): every step a request builder of this folder and its reader. */
 export const openaiStrategy: ProviderStrategy<OpenAIProfile> = {
