@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CodexOAuthError, ErrorCodes } from '../src/model/errors.js';
 import { redactSecrets } from '../src/model/redaction.js';
 import { readOAuthError } from '../src/transport/answer.js';
+import { resolveFetch } from '../src/transport/http.js';
 import { createTransport } from '../src/transport/transport.js';
 
 // The transport against a bare local server, for what the fake issuer does not do on its own.
@@ -80,6 +81,17 @@ describe('createTransport', () => {
       expect(text).not.toContain('short-one');
       expect(text).toContain('ABCD-1234'); // the user code is shown on purpose, not a secret
     }
+  });
+});
+
+describe('resolveFetch', () => {
+  it('an unusable CODEX_OAUTH_REQUEST_TIMEOUT_MS is a typed error naming the variable', () => {
+    expect(() => resolveFetch({ env: { CODEX_OAUTH_REQUEST_TIMEOUT_MS: 'soon' } })).toThrow(
+      expect.objectContaining({
+        code: ErrorCodes.INVALID_OPTION,
+        message: expect.stringContaining('CODEX_OAUTH_REQUEST_TIMEOUT_MS'),
+      }),
+    );
   });
 });
 

@@ -133,7 +133,7 @@ function checkPositive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) {
     throw new CodexOAuthError(
       ErrorCodes.INVALID_OPTION,
-      `The transport's ${name} must be a positive number, not ${String(value)}.`,
+      `The request ${name === 'timeoutMs' ? 'deadline (requestTimeoutMs, CODEX_OAUTH_REQUEST_TIMEOUT_MS)' : 'body cap (maxBodyBytes)'} must be a positive number of ${name === 'timeoutMs' ? 'milliseconds' : 'bytes'}, not ${JSON.stringify(String(value))}. Fix it or leave it unset for the default.`,
     );
   }
   return value;
