@@ -169,6 +169,20 @@ describe.concurrent('hostile answers to a refresh: auth.json untouched, the lock
   }
 });
 
+describe.concurrent('a 200 refresh answer without a usable access token (case 3)', () => {
+  for (const body of ['{"token_type":"Bearer"}', '{"access_token":42,"refresh_token":"rt_x"}']) {
+    it(`${body} -> INVALID_RESPONSE, auth.json byte for byte as it was (no new last_refresh)`, async () => {
+      const { fake, home } = await setup();
+      const before = await signedIn(fake, home);
+      fake.inject({ path: TOKEN_PATH, kind: 'status', status: 200, body });
+      const options = sessionOptions(fake, { codexHome: home, storage: 'file' });
+      expect((await rejection(getAccessToken(options))).code).toBe('CODEX_OAUTH_INVALID_RESPONSE');
+      expect((await bytesOf(join(home, 'auth.json')))!.equals(before)).toBe(true);
+      expect(refreshRequests(fake)).toHaveLength(1);
+    });
+  }
+});
+
 describe.concurrent('hostile answers to a revocation: logout still signs out', () => {
   for (const [name, fault] of HOSTILE) {
     it(`${name} on ${REVOKE}: logout resolves and auth.json is gone`, async () => {
