@@ -60,6 +60,8 @@ export function createTransport(fetch: FetchLike, settings: TransportSettings = 
     else if (init.body instanceof URLSearchParams) rememberSecretsIn(init.body);
     try {
       const response = await fetch(url, { ...init, headers, signal });
+      // An opaque redirect (status 0) cannot be rebuilt, and has no body to cap.
+      if (response.status < 200 || response.status > 599) return response;
       const body = await readCappedBody(response, maxBodyBytes, endpoint);
       if (response.ok) rememberSecretsInBody(new TextDecoder().decode(body));
       return buffered(response, body, url);
