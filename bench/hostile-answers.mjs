@@ -47,7 +47,8 @@ async function main() {
 }
 
 function push(results, key, sample) {
-  (results[key] ??= []).push(sample);
+  results[key] ??= [];
+  results[key].push(sample);
 }
 
 /** Runs one child and returns what it measured. */
@@ -67,7 +68,7 @@ function measure(kind, who, url, capMs) {
 }
 
 /** One refresh request in this process; prints `{ ms, rssMiB, outcome }`. */
-async function child(kind, who, url, capMs) {
+async function child(_kind, who, url, capMs) {
   const core = await import('../packages/core/dist/index.js');
   const netCa = await import('../packages/net-ca/dist/index.js');
   const provider = core.openaiProfile({ issuer: url, env: {} });

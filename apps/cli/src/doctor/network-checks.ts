@@ -120,10 +120,9 @@ const MAX_DISCOVERY_BYTES = 256 * 1024;
 async function issuerAnswerCheck(response: Response, kind: string, issuer: string): Promise<Check> {
   const status = response.status;
   const length = Number(response.headers.get('content-length') ?? 0);
-  const text =
-    response.ok && length <= MAX_DISCOVERY_BYTES
-      ? await response.text().catch(() => '')
-      : (await response.body?.cancel(), '');
+  let text = '';
+  if (response.ok && length <= MAX_DISCOVERY_BYTES) text = await response.text().catch(() => '');
+  else await response.body?.cancel();
   let named: unknown;
   try {
     named = (JSON.parse(text) as { issuer?: unknown }).issuer;

@@ -1,27 +1,11 @@
 import { inspect } from 'node:util';
 import type { TokenSet } from '../../model/auth-record.js';
 import { CodexOAuthError, ErrorCodes } from '../../model/errors.js';
-import {
-  describeOAuthError,
-  readJson,
-  readOAuthError,
-  readText,
-  refusalDetails,
-} from '../../transport/answer.js';
+import { describeOAuthError, readJson, readOAuthError } from '../../transport/answer.js';
 import type { FetchLike } from '../../transport/http.js';
 import { postForm, postJson } from '../../transport/request.js';
-import {
-  clampInterval,
-  type DeviceCode,
-  deviceCodeSecret,
-  sealDeviceCode,
-} from '../device-code.js';
-import {
-  DEVICE_LOGIN_TIMEOUT_MS,
-  type PollStep,
-  type PollTiming,
-  pollUntilDone,
-} from '../device-poll.js';
+import { type DeviceCode, deviceCodeSecret } from '../device-code.js';
+import { type PollStep, type PollTiming, pollUntilDone } from '../device-poll.js';
 import type { OpenAIProfile } from './provider-openai.js';
 import { processTokenExchangeResponse } from './token-exchange.js';
 
