@@ -81,7 +81,8 @@ export async function readOAuthError(response: Response): Promise<OAuthErrorBody
       ? (record.error as Record<string, unknown>)
       : undefined;
   const code = nested?.code ?? (typeof record.error === 'string' ? record.error : record.code);
-  if (typeof code === 'string' && code) result.error = bodyExcerpt(code, 80).toLowerCase();
+  // Kept as sent (only cut), because callers compare it; CodexOAuthError redacts it for display.
+  if (typeof code === 'string' && code) result.error = code.slice(0, 80).toLowerCase();
   const description = record.error_description ?? nested?.message;
   if (typeof description === 'string' && description) {
     result.error_description = bodyExcerpt(description, 300);
