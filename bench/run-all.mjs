@@ -23,6 +23,7 @@ const benches = [
   { name: 'cli-start', args: [] },
   { name: 'refresh-storm', args: quick ? [] : ['--codex-max', '64'] },
   { name: 'fleet-storm', args: [] },
+  { name: 'hostile-answers', args: quick ? ['--rounds', '1', '--drip-cap-ms', '12000'] : [] },
   { name: 'install-footprint', args: [], registry: true },
 ];
 

@@ -1,5 +1,4 @@
 import type { ErrorCode } from '@codex-oauth/core';
-import type { LockErrorCode } from '@codex-oauth/store-file';
 import { UsageError } from './usage-error.js';
 
 /** The exit codes of `codex-oauth`. */
@@ -26,7 +25,7 @@ export type ExitCode = (typeof Exit)[keyof typeof Exit];
 type CliErrorCode = 'CODEX_OAUTH_UNEXPECTED';
 
 /** Every code the CLI can report. */
-export type ReportedCode = ErrorCode | LockErrorCode | CliErrorCode;
+export type ReportedCode = ErrorCode | CliErrorCode;
 
 interface Entry {
   /** A short headline shown before the error's own message (which says what to do next). */
@@ -69,6 +68,8 @@ const TABLE: Record<ReportedCode, Entry> = {
   CODEX_OAUTH_NETWORK_ERROR: { title: 'Network error', exit: Exit.ERROR },
   CODEX_OAUTH_REQUEST_TIMEOUT: { title: 'Request timed out', exit: Exit.ERROR },
   CODEX_OAUTH_REDIRECT_REJECTED: { title: 'Pasted address not used', exit: Exit.ERROR },
+  CODEX_OAUTH_RESPONSE_TOO_LARGE: { title: 'Answer too large', exit: Exit.ERROR },
+  CODEX_OAUTH_NOT_AN_ISSUER: { title: 'Not a sign-in server', exit: Exit.ERROR },
   CODEX_OAUTH_LOCK_BUSY: { title: 'auth.json is locked', exit: Exit.ERROR },
   CODEX_OAUTH_LOCK_TIMEOUT: { title: 'auth.json lock timed out', exit: Exit.ERROR },
   CODEX_OAUTH_UNEXPECTED: { title: 'Unexpected error', exit: Exit.ERROR },
@@ -89,7 +90,7 @@ const BRAND = Symbol.for('codex-oauth.error');
 
 /**
  * Turns anything thrown into a {@link Report}. codex-oauth errors are recognised by their
- * `Symbol.for('codex-oauth.error')` brand (core, net-ca and store-file errors all carry it), so
+ * `Symbol.for('codex-oauth.error')` brand (core's errors, which store-file throws too, and net-ca's), so
  * this module needs no runtime import of core and the entry chunk stays small.
  */
 export function reportFor(error: unknown): Report {

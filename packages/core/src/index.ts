@@ -29,9 +29,16 @@ export {
   refreshWindowOf,
 } from './model/claims.js';
 export {
+  CLOCK_SKEW_PREFIX,
+  CLOCK_SKEW_THRESHOLD_MS,
+  clockSkewMs,
+  clockSkewWarning,
+} from './model/clock-skew.js';
+export {
   CODEX_OAUTH_ERROR_BRAND,
   CodexOAuthError,
   type CodexOAuthErrorOptions,
+  cancelledError,
   type ErrorCode,
   ErrorCodes,
   isCodexOAuthError,
@@ -42,14 +49,26 @@ export { emit, type OAuthEvent, type OnEvent } from './model/events.js';
 export {
   type BrowserLogin,
   type BrowserLoginOptions,
-  oidcAuthorizeUrl,
   startBrowserLogin,
 } from './protocol/browser-flow.js';
+export {
+  clampInterval,
+  type DeviceCode,
+  MAX_POLL_INTERVAL_MS,
+  MIN_POLL_INTERVAL_MS,
+} from './protocol/device-code.js';
 export {
   type DeviceLogin,
   type DeviceLoginOptions,
   startDeviceLogin,
 } from './protocol/device-login.js';
+export {
+  DEVICE_LOGIN_TIMEOUT_MS,
+  MAX_POLL_FAILURES,
+  type PollStep,
+  type PollTiming,
+} from './protocol/device-poll.js';
+export { oidcAuthorizeUrl } from './protocol/oidc/authorize-url.js';
 export {
   type PollRfc8628Options,
   pollDeviceCodeGrant,
@@ -68,19 +87,12 @@ export {
   loopbackRedirectUri,
 } from './protocol/openai/authorize-url.js';
 export {
-  DEVICE_LOGIN_TIMEOUT_MS,
   DEVICE_MAX_INTERVAL_MS,
-  type DeviceCode,
   type DeviceGrant,
   exchangeDeviceGrant,
-  MAX_POLL_FAILURES,
   type OpenAIDeviceOptions,
   type PollDeviceOptions,
-  type PollTiming,
   pollDeviceToken,
-  processUserCodeResponse,
-  requestUserCode,
-  userCodeRequest,
 } from './protocol/openai/device-flow.js';
 export {
   DEFAULT_ORIGINATOR,
@@ -91,12 +103,18 @@ export {
   type OpenAIProfileOptions,
   openaiProfile,
 } from './protocol/openai/provider-openai.js';
+export {
+  processUserCodeResponse,
+  requestUserCode,
+  userCodeRequest,
+} from './protocol/openai/user-code.js';
 export { generatePkce, generateState, type Pkce, pkceChallenge } from './protocol/pkce.js';
 export {
   isOidcProvider,
   type Provider,
   type ResolveProviderOptions,
   resolveProvider,
+  strategyOf,
 } from './protocol/provider.js';
 export {
   processRefreshResponse,
@@ -104,9 +122,9 @@ export {
   type RefreshReason,
   refreshRequest,
   refreshTokens,
-  USER_AGENT,
 } from './protocol/refresh.js';
 export { type RevokeOptions, type RevokeResult, revokeToken } from './protocol/revoke.js';
+export type { AuthorizeInput, ProviderStrategy, StepContext } from './protocol/strategy.js';
 export {
   type ExchangeCodeOptions,
   exchangeAuthorizationCode,
@@ -127,3 +145,10 @@ export {
   type TokenStoreListener,
 } from './store/token-store.js';
 export { type FetchLike, type ResolveFetchOptions, resolveFetch } from './transport/http.js';
+export { DEFAULT_MAX_BODY_BYTES } from './transport/read-body.js';
+export {
+  createTransport,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type TransportSettings,
+} from './transport/transport.js';
+export { USER_AGENT } from './transport/user-agent.js';

@@ -4,13 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import type { OAuthEvent } from '../src/model/events.js';
 import { startDeviceLogin } from '../src/protocol/device-login.js';
-import {
-  exchangeDeviceGrant,
-  MAX_POLL_FAILURES,
-  pollDeviceToken,
-  requestUserCode,
-} from '../src/protocol/openai/device-flow.js';
+import { MAX_POLL_FAILURES } from '../src/protocol/device-poll.js';
+import { exchangeDeviceGrant, pollDeviceToken } from '../src/protocol/openai/device-flow.js';
 import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
+import { requestUserCode } from '../src/protocol/openai/user-code.js';
 import { resolveFetch } from '../src/transport/http.js';
 
 let fake: FakeIssuer | undefined;
@@ -45,7 +42,7 @@ describe('OpenAI device flow', () => {
     expect(code.intervalMs).toBe(1000); // the fake sends the string "1"
     expect(code.verificationUrl).toBe(`${fake!.url}/codex/device`);
     const shown = `${inspect(code, { showHidden: true })}${JSON.stringify(code)}`;
-    expect(shown).not.toMatch(/deviceauth_/);
+    expect(shown).not.toMatch(/dac_/);
     expect(Object.keys(code)).not.toContain('deviceAuthId');
   });
 
@@ -73,20 +70,22 @@ describe('OpenAI device flow', () => {
     expect(sleeps).toEqual([1000, 1000]);
     expect(polls()).toHaveLength(3);
     expect(polls()[0]!.body).toMatch(
-      new RegExp(`^\\{"device_auth_id":"deviceauth_[0-9a-f]+","user_code":"${userCode}"\\}$`),
+      new RegExp(`^\\{"device_auth_id":"dac_[0-9a-f]{24}","user_code":"${userCode}"\\}$`),
     );
     expect(inspect(grant, { showHidden: true })).toBe('DeviceGrant {}');
 
     const tokens = await exchangeDeviceGrant({ fetch, provider, grant });
     expect(tokens.refreshToken).toBe(fake!.issued.grants[0]!.refreshTokens[0]);
+    // Codex 0.171's order for the device exchange (observed on the wire), unlike the browser's.
     const exchange = new URLSearchParams(fake!.requests.at(-1)!.body);
     expect([...exchange.keys()]).toEqual([
       'grant_type',
+      'client_id',
       'code',
       'redirect_uri',
-      'client_id',
       'code_verifier',
     ]);
+    expect(fake!.requests.at(-1)!.headers.originator).toBeUndefined();
     expect(exchange.get('redirect_uri')).toBe(`${fake!.url}/deviceauth/callback`);
   });
 
@@ -141,7 +140,7 @@ describe('OpenAI device flow', () => {
     expect(error.code).toBe(ErrorCodes.ACCESS_DENIED);
   });
 
-  it('gives up with LOGIN_TIMEOUT after timeoutMs', async () => {
+  it('gives up with LOGIN_TIMEOUT after timeoutMs, polling once more at the deadline', async () => {
     const { provider, sleeps, sleep, now } = await setup();
     const code = await requestUserCode({ fetch, provider });
     const error = await pollDeviceToken({
@@ -153,7 +152,8 @@ describe('OpenAI device flow', () => {
       timeoutMs: 3500,
     }).catch((e) => e);
     expect(error.code).toBe(ErrorCodes.LOGIN_TIMEOUT);
-    expect(sleeps).toEqual([1000, 1000, 1000]);
+    // The last wait is what was left of the 3.5 s, then one last poll at the deadline.
+    expect(sleeps).toEqual([1000, 1000, 1000, 500]);
   });
 
   it('rides out a 502 and a dropped connection while polling, then signs in', async () => {

@@ -4,9 +4,10 @@ import { ErrorCodes } from '../src/model/errors.js';
 import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/protocol/openai/authorize-url.js';
 import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
 import { generatePkce, generateState } from '../src/protocol/pkce.js';
-import { refreshTokens, USER_AGENT } from '../src/protocol/refresh.js';
+import { refreshTokens } from '../src/protocol/refresh.js';
 import { exchangeAuthorizationCode } from '../src/protocol/token-exchange.js';
 import { resolveFetch } from '../src/transport/http.js';
+import { USER_AGENT } from '../src/transport/user-agent.js';
 
 let fake: FakeIssuer;
 beforeEach(async () => {

@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OAuthEvent } from '../src/model/events.js';
 import { startBrowserLogin } from '../src/protocol/browser-flow.js';
 import { startDeviceLogin } from '../src/protocol/device-login.js';
-import { pollDeviceToken, requestUserCode } from '../src/protocol/openai/device-flow.js';
+import { pollDeviceToken } from '../src/protocol/openai/device-flow.js';
 import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
+import { requestUserCode } from '../src/protocol/openai/user-code.js';
 import { refreshTokens } from '../src/protocol/refresh.js';
 import { resolveFetch } from '../src/transport/http.js';
 

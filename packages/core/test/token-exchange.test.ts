@@ -5,7 +5,8 @@ import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/protocol/openai/a
 import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
 import { generatePkce, generateState } from '../src/protocol/pkce.js';
 import { exchangeAuthorizationCode } from '../src/protocol/token-exchange.js';
-import { readOAuthError, resolveFetch } from '../src/transport/http.js';
+import { readOAuthError } from '../src/transport/answer.js';
+import { resolveFetch } from '../src/transport/http.js';
 
 let fake: FakeIssuer;
 beforeEach(async () => {
@@ -144,9 +145,9 @@ describe('readOAuthError', () => {
     expect((await read(400, '{"error":{"message":"m"}}')).error_description).toBe('m');
   });
 
-  it('keeps a non-JSON body raw and yields no code', async () => {
+  it('keeps only a short excerpt of a non-JSON body and yields no code', async () => {
     const details = await read(502, '<html>bad gateway</html>');
-    expect(details).toMatchObject({ status: 502, body: '<html>bad gateway</html>' });
+    expect(details).toMatchObject({ status: 502, excerpt: '<html>bad gateway</html>' });
     expect(details.error).toBeUndefined();
   });
 });

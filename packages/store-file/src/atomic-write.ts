@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
+import {
+  chmod,
+  type FileHandle,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  unlink,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
 
@@ -27,11 +36,50 @@ export function tempFileName(target: string): string {
   return join(dirname(target), `.${stem}-${suffix}`);
 }
 
+/** A temp file older than this is a leftover of a killed writer (a live write takes milliseconds). */
+export const STALE_TEMP_MS = 60_000;
+
+/**
+ * Removes leftover temp files of `target` (`.auth-XXXXXX` beside `auth.json`) older than
+ * {@link STALE_TEMP_MS}: a writer killed with SIGKILL between create and rename leaves one, and it
+ * holds live tokens. Only regular files with exactly our name pattern are touched (Codex names
+ * its temp files the same way, and its live ones are milliseconds old); failures are ignored,
+ * since this is housekeeping and must never fail a write.
+ *
+ * @returns how many files were removed.
+ */
+export async function removeStaleTempFiles(target: string, now = Date.now()): Promise<number> {
+  const stem = basename(target).replace(/\.json$/, '');
+  const pattern = new RegExp(`^\\.${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[A-Za-z0-9]{6}$`);
+  let names: string[];
+  try {
+    names = await readdir(dirname(target));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!pattern.test(name)) continue;
+    const path = join(dirname(target), name);
+    try {
+      const info = await lstat(path);
+      if (!info.isFile() || now - info.mtimeMs < STALE_TEMP_MS) continue;
+      await unlink(path);
+      removed += 1;
+    } catch {
+      // Gone already (another writer cleaned it) or not ours to remove: either way, move on.
+    }
+  }
+  return removed;
+}
+
 /**
  * Replaces `path` with `text` so that a reader (or a crash) sees the old file or the new one,
  * never a mix: a temp file in the same directory opened `O_CREAT|O_EXCL` with mode 0600, write,
  * `fsync`, close, `rename` over `path`, then `fsync` of the directory so the rename survives a
  * power cut. The result is always mode 0600, so a looser existing file is tightened.
+ *
+ * Leftover temp files of killed writers (older than a minute) are removed first.
  *
  * On any failure the temp file is removed, `path` is unchanged, and the error is
  * `CODEX_OAUTH_STORE_WRITE_FAILED` (with the system error as `cause`).
@@ -52,6 +100,7 @@ export async function writeFileAtomic(
   let handle: FileHandle | undefined;
   try {
     if (options.createDirectory !== false) await ensureDirectory(directory);
+    await removeStaleTempFiles(path);
     for (let attempt = 0; handle === undefined; attempt++) {
       temp = tempFileName(path);
       try {

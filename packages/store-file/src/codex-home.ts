@@ -25,12 +25,14 @@ export const CONFIG_FILE = 'config.toml';
 /**
  * Finds `CODEX_HOME` the way the Codex CLI does:
  *
- * 1. the `codexHome` option (made absolute; it may not exist yet);
+ * 1. the `codexHome` option (made absolute; it may not exist yet, but when it exists it must be a
+ *    directory: a regular file there would let a whole sign-in run and then fail to save);
  * 2. else `CODEX_HOME` when set and non-empty: it **must** be an existing directory (Codex refuses
  *    to start otherwise), and like Codex we use its canonical path;
  * 3. else `~/.codex` (`HOME` from `env` when given, else `os.homedir()`), created on first write.
  *
- * Throws `CODEX_OAUTH_CODEX_HOME_INVALID` when `CODEX_HOME` names nothing or a non-directory.
+ * Throws `CODEX_OAUTH_CODEX_HOME_INVALID` when `CODEX_HOME` names nothing or a non-directory, or
+ * the `codexHome` option names something that is not a directory.
  *
  * @example
  * ```ts
@@ -39,12 +41,30 @@ export const CONFIG_FILE = 'config.toml';
  */
 export function resolveCodexHome(options: CodexHomeOptions = {}): string {
   if (options.codexHome !== undefined && options.codexHome !== '')
-    return resolve(options.codexHome);
+    return checkedOptionHome(resolve(options.codexHome));
   const env = options.env ?? process.env;
   const fromEnv = env.CODEX_HOME;
   if (fromEnv !== undefined && fromEnv !== '') return checkedEnvHome(fromEnv);
   const home = (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir();
   return join(home, '.codex');
+}
+
+function checkedOptionHome(path: string): string {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // Missing is fine (created 0700 on the first write); unreadable is the write's to report.
+    return path;
+  }
+  if (!isDirectory) {
+    throw new CodexOAuthError(
+      ErrorCodes.CODEX_HOME_INVALID,
+      `The Codex home "${path}" (--codex-home or the codexHome option) is not a directory. ` +
+        'Point it at a directory (a missing one is created) or leave it out to use CODEX_HOME or ~/.codex.',
+    );
+  }
+  return path;
 }
 
 function checkedEnvHome(path: string): string {

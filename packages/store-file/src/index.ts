@@ -16,14 +16,7 @@ export {
 export * from './codex-home.js';
 export type { FileLock } from './file-lock.js';
 export * from './file-store.js';
-export {
-  busyError,
-  CODEX_OAUTH_ERROR_BRAND,
-  LockError,
-  type LockErrorCode,
-  LockErrorCodes,
-  timeoutError,
-} from './lock-error.js';
+export { busyError, timeoutError } from './lock-error.js';
 export { DEFAULT_STALE_MS, type LockOwner, ownerFilePath } from './lockfile-lock.js';
 export type { WaitOptions } from './poll.js';
 export { moveFileAside, readStoredAuth, type StoredAuth } from './store-read.js';

@@ -1,4 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes } from '@codex-oauth/core';
@@ -31,6 +41,22 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(file, 'new');
     expect(await modeOf(file)).toBe(0o600);
     expect(await modeOf(dir)).toBe(dirMode);
+  });
+
+  it('removes temp files a killed writer left (ours, older than a minute) on the next write', async () => {
+    const file = join(dir, 'auth.json');
+    const old = new Date(Date.now() - 5 * 60_000);
+    const leftovers = ['.auth-AbC123', '.auth-zzzzzz'];
+    const kept = ['.auth-fresh1', '.other-AbC123', '.auth-AbC1234', 'auth-AbC123', '.auth-dir000'];
+    for (const name of [...leftovers, ...kept.slice(0, 4)]) {
+      await writeFile(join(dir, name), '{"tokens":"live"}');
+    }
+    await mkdir(join(dir, '.auth-dir000'));
+    await symlink(join(dir, 'auth.json'), join(dir, '.auth-link00'));
+    for (const name of [...leftovers, ...kept.slice(1)]) await utimes(join(dir, name), old, old);
+    await writeFileAtomic(file, 'new');
+    const left = (await readdir(dir)).sort();
+    expect(left).toEqual(['auth.json', '.auth-link00', ...kept].sort());
   });
 
   it('names temp files like Codex (.auth-XXXXXX), randomly', () => {

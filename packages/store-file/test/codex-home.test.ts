@@ -18,6 +18,16 @@ describe('resolveCodexHome', () => {
     );
   });
 
+  it('refuses an option that names a regular file, up front, as CODEX_HOME is refused', async () => {
+    await writeFile(join(dir, 'file'), '');
+    expect(() => resolveCodexHome({ codexHome: join(dir, 'file') })).toThrow(
+      expect.objectContaining({
+        code: ErrorCodes.CODEX_HOME_INVALID,
+        message: expect.stringContaining('--codex-home'),
+      }),
+    );
+  });
+
   it('uses CODEX_HOME when it is an existing directory, canonicalized like Codex', async () => {
     await mkdir(join(dir, 'real'));
     await symlink(join(dir, 'real'), join(dir, 'link'));

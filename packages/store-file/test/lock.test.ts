@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CodexOAuthError, ErrorCodes as LockErrorCodes } from '@codex-oauth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // The lock layer's own modules, not the package index: these tests need nothing of the store.
 import { acquireLock, withLock } from '../src/acquire-lock.js';
 import { lockBackend } from '../src/backend.js';
-import { LockError, LockErrorCodes } from '../src/lock-error.js';
 import {
   assertNoInterleaving,
   flockCommandTry,
@@ -80,8 +80,9 @@ describe.skipIf(noFlock)(`flock backend${noFlock ? ` (skipped: ${noFlock})` : ''
     expect(await holder.held).toBe('held');
 
     const busy = await acquireLock(lockPath, { wait: false }).catch((err: unknown) => err);
-    expect(busy).toBeInstanceOf(LockError);
-    expect(busy).toMatchObject({ code: LockErrorCodes.LOCK_BUSY, path: lockPath });
+    expect(busy).toBeInstanceOf(CodexOAuthError);
+    expect(busy).toMatchObject({ code: LockErrorCodes.LOCK_BUSY });
+    expect((busy as Error).message).toContain(lockPath);
 
     const events: string[] = [];
     const waiting = acquireLock(lockPath).then((lock) => {

@@ -1,10 +1,10 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { ErrorCodes as LockErrorCodes } from '@codex-oauth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLock, withLock } from '../src/acquire-lock.js';
 import { LOCK_BACKEND_ENV, lockBackend } from '../src/backend.js';
-import { LockErrorCodes } from '../src/lock-error.js';
 import { ownerFilePath } from '../src/lockfile-lock.js';
 import { assertNoInterleaving, holdWithLibrary, runAppenders, tempHome } from './children.js';
 

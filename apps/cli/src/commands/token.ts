@@ -1,4 +1,4 @@
-import { getAccessToken } from '@codex-oauth/core';
+import { CLOCK_SKEW_PREFIX, getAccessToken, status as readStatus } from '@codex-oauth/core';
 import type { CommandRun } from '../context.js';
 import { Exit } from '../error-table.js';
 import { sessionOptions } from '../session.js';
@@ -10,5 +10,11 @@ import { sessionOptions } from '../session.js';
 export const token: CommandRun = async (ctx) => {
   const { accessToken } = await getAccessToken(sessionOptions(ctx));
   ctx.out.stdout(accessToken);
+  // A token that looks expired on arrival is the clock's fault, not the issuer's: say so on
+  // stderr (stdout stays the token alone). `status` reads the store only, no request.
+  const after = await readStatus(sessionOptions(ctx, { cancellable: false })).catch(() => null);
+  for (const warning of after?.warnings ?? []) {
+    if (warning.startsWith(CLOCK_SKEW_PREFIX)) ctx.out.warn(warning);
+  }
   return Exit.OK;
 };

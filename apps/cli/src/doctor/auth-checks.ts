@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { status as readStatus } from '@codex-oauth/core';
+import { CLOCK_SKEW_PREFIX, status as readStatus } from '@codex-oauth/core';
 import { lockBackend, readCodexConfig } from '@codex-oauth/store-file';
 import type { Context } from '../context.js';
 import { sessionOptions } from '../session.js';
@@ -59,6 +59,19 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
           `signed in as ${describeAccount(s)}${s.needsRefresh ? '; refresh due' : ''}`,
           details,
           s.needsRefresh ? 'codex-oauth refresh' : undefined,
+        ),
+      );
+    }
+    const skew = s.warnings.find((warning) => warning.startsWith(CLOCK_SKEW_PREFIX));
+    if (skew) {
+      checks.push(
+        check(
+          'clock',
+          'Clock',
+          'warn',
+          skew.slice(CLOCK_SKEW_PREFIX.length).trim(),
+          [],
+          'Set the clock (NTP)',
         ),
       );
     }

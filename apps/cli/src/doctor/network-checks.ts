@@ -68,9 +68,9 @@ export function caAndProxyChecks(env: Env, issuer: string): Check[] {
 /**
  * One bounded request to the issuer through the same transport a sign-in uses. Any HTTP answer
  * proves DNS, proxy and (for https) the certificate chain; a failure carries net-ca's typed code.
+ * The check passes only when the answer is an OpenID configuration (auth.openai.com serves one).
  */
 export async function issuerCheck(env: Env, issuer: string, signal: AbortSignal): Promise<Check> {
-  const target = `${issuer}/.well-known/openid-configuration`;
   const kind = issuer.startsWith('https:') ? 'TLS connection' : 'Connection';
   let fetch: ReturnType<typeof createFetch>;
   try {
@@ -82,12 +82,11 @@ export async function issuerCheck(env: Env, issuer: string, signal: AbortSignal)
     return check('issuer', 'Issuer', 'fail', `${kind} not tried: ${(error as Error).message}`);
   }
   try {
-    const response = await fetch(target, {
+    const response = await fetch(target(issuer), {
       signal: AbortSignal.any([signal, AbortSignal.timeout(TLS_CHECK_TIMEOUT_MS + 1_000)]),
       redirect: 'manual',
     });
-    await response.body?.cancel();
-    return check('issuer', 'Issuer', 'ok', `${kind} to ${issuer} works (HTTP ${response.status})`);
+    return await issuerAnswerCheck(response, kind, issuer);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const fix =
@@ -108,4 +107,56 @@ export async function issuerCheck(env: Env, issuer: string, signal: AbortSignal)
   } finally {
     await fetch.close().catch(() => {});
   }
+}
+
+// Discovery documents are a few KiB; a larger answer is not one (and is not worth reading).
+const MAX_DISCOVERY_BYTES = 256 * 1024;
+
+/**
+ * Judges the issuer's answer to its discovery URL. Any HTTP answer proves the connection, but
+ * only an OpenID configuration proves a sign-in server: a 404 is what a wrong `--issuer` path
+ * gets, and device sign-in would then be reported as switched off.
+ */
+async function issuerAnswerCheck(response: Response, kind: string, issuer: string): Promise<Check> {
+  const status = response.status;
+  const length = Number(response.headers.get('content-length') ?? 0);
+  let text = '';
+  if (response.ok && length <= MAX_DISCOVERY_BYTES) text = await response.text().catch(() => '');
+  else await response.body?.cancel();
+  let named: unknown;
+  try {
+    named = (JSON.parse(text) as { issuer?: unknown }).issuer;
+  } catch {
+    named = undefined;
+  }
+  if (response.ok && typeof named === 'string') {
+    return check(
+      'issuer',
+      'Issuer',
+      'ok',
+      `${kind} to ${issuer} works; it serves an OpenID configuration (HTTP ${status})`,
+    );
+  }
+  if (status >= 500) {
+    return check(
+      'issuer',
+      'Issuer',
+      'warn',
+      `${kind} to ${issuer} works, but the server answered HTTP ${status}`,
+      [],
+      'Try again later',
+    );
+  }
+  return check(
+    'issuer',
+    'Issuer',
+    'fail',
+    `${kind} to ${issuer} works, but it is not an OpenAI sign-in server (HTTP ${status}, no OpenID configuration at ${target(issuer)})`,
+    [],
+    'Check --issuer / CODEX_OAUTH_ISSUER (default https://auth.openai.com)',
+  );
+}
+
+function target(issuer: string): string {
+  return `${issuer}/.well-known/openid-configuration`;
 }

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
-import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
-import { cancelledError } from './loopback-outcomes.js';
+import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js';
 import { describePortOwner } from './port-owner.js';
 
 /** Options for {@link bindLoopback}. */

@@ -55,13 +55,6 @@ export function exchangeError(cause: unknown): CodexOAuthError {
   );
 }
 
-/** Cancel, abort or close before the result. */
-export function cancelledError(cause: unknown, why = 'it was cancelled'): CodexOAuthError {
-  return new CodexOAuthError(ErrorCodes.LOGIN_CANCELLED, `The sign-in ended because ${why}.`, {
-    cause,
-  });
-}
-
 /** No valid callback within `timeoutMs`. */
 export function timeoutError(timeoutMs: number): CodexOAuthError {
   const waited = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;

@@ -1,4 +1,7 @@
 import { inspect } from 'node:util';
+import { redactSecrets } from './redaction.js';
+
+export { redactSecrets } from './redaction.js';
 
 /**
  * The brand every codex-oauth error carries, shared through the global symbol registry so that
@@ -83,6 +86,10 @@ export const ErrorCodes = {
    * `state`, a refusal, or a code the issuer would not exchange). The sign-in goes on: paste again.
    */
   REDIRECT_REJECTED: 'CODEX_OAUTH_REDIRECT_REJECTED',
+  /** An answer's body was larger than the transport's cap (1 MiB by default); it was not read. */
+  RESPONSE_TOO_LARGE: 'CODEX_OAUTH_RESPONSE_TOO_LARGE',
+  /** The server at the issuer URL does not speak the OpenAI sign-in protocol (a 404 page, another service). */
+  NOT_AN_ISSUER: 'CODEX_OAUTH_NOT_AN_ISSUER',
 } as const;
 
 /** A stable `CODEX_OAUTH_*` code. */
@@ -102,18 +109,6 @@ export interface ProtocolDetails {
 export interface CodexOAuthErrorOptions extends ProtocolDetails {
   /** The underlying error, if any. */
   cause?: unknown;
-}
-
-// Long opaque strings that look like tokens, codes or verifiers: JWTs, base64url runs, `rt_`/`sk-`.
-const SECRET_PATTERN =
-  /\beyJ[\w-]+\.[\w-]+\.[\w-]*|\b(?:rt|sk|at|ac|dev|da)[_-][\w-]{8,}|[A-Za-z0-9_-]{32,}/g;
-
-/**
- * Replaces anything shaped like a secret with `[redacted]`. Applied to every message and protocol
- * description we surface, because servers sometimes echo what they were sent.
- */
-export function redactSecrets(text: string): string {
-  return text.replace(SECRET_PATTERN, '[redacted]');
 }
 
 /**
@@ -172,14 +167,17 @@ export class CodexOAuthError extends Error {
       this.status !== undefined ? `status: ${this.status}` : '',
       this.error ? `error: ${JSON.stringify(this.error)}` : '',
     ].filter(Boolean);
-    return `${this.name} [${this.code}]: ${this.message}${details.length ? ` (${details.join(', ')})` : ''}`;
+    // Redacted again on the way out: a secret learnt after construction is caught too.
+    return redactSecrets(
+      `${this.name} [${this.code}]: ${this.message}${details.length ? ` (${details.join(', ')})` : ''}`,
+    );
   }
 
   /** A JSON form with no cause and no secrets, for logs and `--json` output. */
   toJSON(): { code: ErrorCode; message: string } & ProtocolDetails {
     return {
       code: this.code,
-      message: this.message,
+      message: redactSecrets(this.message),
       ...(this.status !== undefined && { status: this.status }),
       ...(this.error !== undefined && { error: this.error }),
       ...(this.error_description !== undefined && { error_description: this.error_description }),
@@ -190,4 +188,20 @@ export class CodexOAuthError extends Error {
 /** True when `value` is a codex-oauth error with the given code (any copy of the package). */
 export function isCodexOAuthError(value: unknown, code?: ErrorCode): value is CodexOAuthError {
   return value instanceof CodexOAuthError && (code === undefined || value.code === code);
+}
+
+/**
+ * The one `CODEX_OAUTH_LOGIN_CANCELLED` error: cancelLogin, an aborted signal, `/cancel` or
+ * Ctrl-C all end a sign-in with it. `cause` keeps the abort reason; `why` completes "The sign-in
+ * ended because …" (default "it was cancelled").
+ *
+ * @example
+ * ```ts
+ * if (signal.aborted) throw cancelledError(signal.reason);
+ * ```
+ */
+export function cancelledError(cause?: unknown, why = 'it was cancelled'): CodexOAuthError {
+  return new CodexOAuthError(ErrorCodes.LOGIN_CANCELLED, `The sign-in ended because ${why}.`, {
+    cause,
+  });
 }

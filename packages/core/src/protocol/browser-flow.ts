@@ -2,14 +2,11 @@ import { inspect } from 'node:util';
 import { startLoopbackServer } from '../loopback/loopback-server.js';
 import { unboundLoopback } from '../loopback/unbound-loopback.js';
 import type { TokenSet } from '../model/auth-record.js';
-import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
+import { CodexOAuthError, cancelledError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
 import type { FetchLike } from '../transport/http.js';
-import type { OidcProfile } from './oidc/provider-oidc.js';
-import { buildAuthorizeUrl } from './openai/authorize-url.js';
-import { loginCancelledError } from './openai/device-flow.js';
 import { generatePkce, generateState } from './pkce.js';
-import { isOidcProvider, type Provider } from './provider.js';
+import { type Provider, strategyOf } from './provider.js';
 import { exchangeAuthorizationCode } from './token-exchange.js';
 
 /** Options of {@link startBrowserLogin}. */
@@ -68,7 +65,7 @@ export interface BrowserLogin {
 
 /**
  * Starts a browser sign-in: PKCE + state, binds the loopback server now, builds the authorize URL
- * (OpenAI's exact URL, or a standard OIDC one) and emits `url_ready`. The code is exchanged inside
+ * through the provider's strategy (OpenAI's exact URL, or a standard OIDC one) and emits `url_ready`. The code is exchanged inside
  * the callback request, so the browser only sees "success" once tokens exist.
  *
  * @example
@@ -80,7 +77,7 @@ export interface BrowserLogin {
  */
 export async function startBrowserLogin(options: BrowserLoginOptions): Promise<BrowserLogin> {
   const { provider, fetch, onEvent } = options;
-  if (options.signal?.aborted) throw loginCancelledError(options.signal.reason);
+  if (options.signal?.aborted) throw cancelledError(options.signal.reason);
   const pkce = await generatePkce();
   const state = generateState();
   let redirectUri = '';
@@ -119,17 +116,14 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     });
   });
   redirectUri = server.redirectUri;
-  const authorizeUrl = isOidcProvider(provider)
-    ? oidcAuthorizeUrl(provider, redirectUri, pkce.challenge, state)
-    : buildAuthorizeUrl({
-        profile: provider,
-        redirectUri,
-        codeChallenge: pkce.challenge,
-        state,
-        ...(options.allowedWorkspaceId !== undefined && {
-          allowedWorkspaceId: options.allowedWorkspaceId,
-        }),
-      });
+  const authorizeUrl = strategyOf(provider).authorizeUrl(provider, {
+    redirectUri,
+    codeChallenge: pkce.challenge,
+    state,
+    ...(options.allowedWorkspaceId !== undefined && {
+      allowedWorkspaceId: options.allowedWorkspaceId,
+    }),
+  });
   emit(onEvent, { type: 'url_ready', url: authorizeUrl });
   emit(onEvent, { type: 'waiting', flow: 'browser_code' });
   // A redeemed (pasted) code settles `result` just as the callback does; the first one wins.
@@ -149,7 +143,7 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
   );
   // Stops a redemption still exchanging once the sign-in ended another way.
   const ended = new AbortController();
-  void settled.then(() => ended.abort(loginCancelledError()));
+  void settled.then(() => ended.abort(cancelledError()));
   const login: BrowserLogin = {
     authorizeUrl,
     redirectUri,
@@ -158,11 +152,11 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     result,
     listening,
     async cancel() {
-      await server.close(loginCancelledError());
+      await server.close(cancelledError());
       await settled;
     },
     async redeemCode(code) {
-      if (ended.signal.aborted) throw loginCancelledError(ended.signal.reason);
+      if (ended.signal.aborted) throw cancelledError(ended.signal.reason);
       const tokens = await exchange(code, ended.signal);
       try {
         await options.checkTokens?.(tokens, { signal: ended.signal });
@@ -172,7 +166,7 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
         throw error;
       }
       // The callback may have won while this exchange ran: these tokens are then not the result.
-      if (ended.signal.aborted) throw loginCancelledError(ended.signal.reason);
+      if (ended.signal.aborted) throw cancelledError(ended.signal.reason);
       redeemed(tokens);
       // `result` has settled with these tokens before the server goes, so nothing sees its close.
       await settled;
@@ -185,27 +179,4 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     value: () => `BrowserLogin ${inspect({ authorizeUrl, redirectUri, port: server.port, state })}`,
   });
   return Object.freeze(login);
-}
-
-/**
- * A standard authorization-code + PKCE URL. `prompt=consent` accompanies `offline_access`
- * because OIDC Core §11 makes issuers drop that scope (and the refresh token) without it.
- */
-export function oidcAuthorizeUrl(
-  provider: OidcProfile,
-  redirectUri: string,
-  codeChallenge: string,
-  state: string,
-): string {
-  const url = new URL(provider.endpoints.authorize);
-  url.searchParams.set('response_type', 'code');
-  url.searchParams.set('client_id', provider.clientId);
-  url.searchParams.set('redirect_uri', redirectUri);
-  url.searchParams.set('code_challenge', codeChallenge);
-  url.searchParams.set('code_challenge_method', 'S256');
-  url.searchParams.set('state', state);
-  url.searchParams.set('scope', provider.scope);
-  if (provider.scope.split(' ').includes('offline_access'))
-    url.searchParams.set('prompt', 'consent');
-  return url.href;
 }

@@ -1,17 +1,11 @@
 import { inspect } from 'node:util';
 import type { TokenSet } from '../model/auth-record.js';
-import { CodexOAuthError } from '../model/errors.js';
+import { CodexOAuthError, cancelledError } from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
 import type { FetchLike } from '../transport/http.js';
-import { pollDeviceCodeGrant, requestDeviceAuthorization } from './oidc/device-flow-rfc8628.js';
-import {
-  type DeviceCode,
-  exchangeDeviceGrant,
-  loginCancelledError,
-  pollDeviceToken,
-  requestUserCode,
-} from './openai/device-flow.js';
-import { isOidcProvider, type Provider } from './provider.js';
+import type { DeviceCode } from './device-code.js';
+import { pollUntilDone } from './device-poll.js';
+import { type Provider, strategyOf } from './provider.js';
 
 /** Options of {@link startDeviceLogin}. */
 export interface DeviceLoginOptions {
@@ -40,8 +34,9 @@ export interface DeviceLogin {
 }
 
 /**
- * Requests a device code now (OpenAI's variant, or RFC 8628 for an OIDC provider), emits
- * `user_code_ready`, and polls in the background until the user approves, then exchanges.
+ * Requests a device code now (through the provider's strategy: OpenAI's variant, or RFC 8628),
+ * emits `user_code_ready`, and polls in the background through the shared poll loop until the
+ * user approves, then finishes (OpenAI exchanges the grant's code).
  *
  * @example
  * ```ts
@@ -52,24 +47,18 @@ export interface DeviceLogin {
  */
 export async function startDeviceLogin(options: DeviceLoginOptions): Promise<DeviceLogin> {
   const { provider, fetch, onEvent } = options;
+  const strategy = strategyOf(provider);
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) throw loginCancelledError(options.signal.reason);
+  if (options.signal?.aborted) throw cancelledError(options.signal.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const signal = controller.signal;
   let code: DeviceCode;
   try {
-    code = isOidcProvider(provider)
-      ? await requestDeviceAuthorization({
-          fetch,
-          provider,
-          signal,
-          ...(options.now && { now: options.now }),
-        })
-      : await requestUserCode({ fetch, provider, signal });
+    code = await strategy.startDevice(provider, { fetch, signal, now: options.now ?? Date.now });
   } catch (error) {
     options.signal?.removeEventListener('abort', onAbort);
-    if (signal.aborted && !(error instanceof CodexOAuthError)) throw loginCancelledError(error);
+    if (signal.aborted && !(error instanceof CodexOAuthError)) throw cancelledError(error);
     throw error;
   }
   emit(onEvent, {
@@ -79,25 +68,24 @@ export async function startDeviceLogin(options: DeviceLoginOptions): Promise<Dev
     expiresAt: code.expiresAt,
   });
   emit(onEvent, { type: 'waiting', flow: 'device_code' });
-  const poll = {
-    fetch,
-    deviceCode: code,
-    signal,
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.now && { now: options.now }),
-    ...(options.sleep && { sleep: options.sleep }),
-  };
   const run = async (): Promise<TokenSet> => {
-    if (isOidcProvider(provider)) return pollDeviceCodeGrant({ ...poll, provider });
-    const grant = await pollDeviceToken({ ...poll, provider });
-    emit(onEvent, { type: 'exchanging' });
-    return exchangeDeviceGrant({ fetch, provider, grant, signal });
+    const done = await pollUntilDone({
+      intervalMs: code.intervalMs,
+      signal,
+      slowDown: strategy.slowDown,
+      poll: () => strategy.pollDevice(provider, { fetch, signal, deviceCode: code }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      ...(options.now && { now: options.now }),
+      ...(options.sleep && { sleep: options.sleep }),
+    });
+    if (strategy.deviceExchange) emit(onEvent, { type: 'exchanging' });
+    return strategy.finishDevice(provider, { fetch, signal, done });
   };
   const result = run().then(
     (tokens) => tokens,
     (error: unknown) => {
       const final =
-        signal.aborted && !(error instanceof CodexOAuthError) ? loginCancelledError(error) : error;
+        signal.aborted && !(error instanceof CodexOAuthError) ? cancelledError(error) : error;
       if (final instanceof CodexOAuthError) {
         emit(onEvent, { type: 'failed', code: final.code, message: final.message });
       }
@@ -119,7 +107,7 @@ export async function startDeviceLogin(options: DeviceLoginOptions): Promise<Dev
     ...shown,
     result,
     async cancel() {
-      controller.abort(loginCancelledError());
+      controller.abort(cancelledError());
       await settled;
     },
   };

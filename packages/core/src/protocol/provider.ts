@@ -1,7 +1,11 @@
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { type FetchLike, resolveFetch } from '../transport/http.js';
+import { transportOf } from '../transport/transport.js';
 import { discoverOidcProfile, type OidcProfile } from './oidc/provider-oidc.js';
+import { oidcStrategy } from './oidc/strategy.js';
 import { type OpenAIProfile, openaiProfile } from './openai/provider-openai.js';
+import { openaiStrategy } from './openai/strategy.js';
+import type { ProviderStrategy } from './strategy.js';
 
 /** Who we sign in with: OpenAI's own wire format (SPEC.md §4) or any OIDC issuer (§5). */
 export type Provider = OpenAIProfile | OidcProfile;
@@ -9,6 +13,14 @@ export type Provider = OpenAIProfile | OidcProfile;
 /** True for a standard OIDC issuer; everything else speaks OpenAI's dialect. */
 export function isOidcProvider(provider: Provider): provider is OidcProfile {
   return (provider as { kind?: unknown }).kind === 'oidc';
+}
+
+/**
+ * The strategy that speaks `provider`'s protocol: the one place that looks at the profile's
+ * `kind` (a profile without `kind: 'oidc'` speaks OpenAI's dialect).
+ */
+export function strategyOf(provider: Provider): ProviderStrategy<Provider> {
+  return (isOidcProvider(provider) ? oidcStrategy : openaiStrategy) as ProviderStrategy<Provider>;
 }
 
 /** Options of {@link resolveProvider}. */
@@ -67,7 +79,7 @@ export async function resolveProvider(options: ResolveProviderOptions = {}): Pro
     issuer: options.issuer,
     clientId: options.clientId,
     ...(options.scope !== undefined && { scope: options.scope }),
-    fetch: resolveFetch({ fetch: options.fetch, env: options.env }),
+    fetch: options.fetch ? transportOf(options.fetch) : resolveFetch({ env: options.env }),
     ...(options.signal && { signal: options.signal }),
   });
 }

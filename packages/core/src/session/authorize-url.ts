@@ -1,8 +1,6 @@
 import { DEFAULT_CALLBACK_PORT } from '../loopback/loopback-server.js';
-import { oidcAuthorizeUrl } from '../protocol/browser-flow.js';
-import { buildAuthorizeUrl } from '../protocol/openai/authorize-url.js';
 import { generatePkce, generateState } from '../protocol/pkce.js';
-import { isOidcProvider } from '../protocol/provider.js';
+import { strategyOf } from '../protocol/provider.js';
 import { resolveContext } from './context.js';
 import { allowedWorkspaces, assertChatgptLoginAllowed } from './flow-choice.js';
 import { type LoginOptions, throwIfAborted } from './options.js';
@@ -28,10 +26,7 @@ export async function authorizeUrl(options: LoginOptions = {}): Promise<string> 
   const redirectUri = `http://127.0.0.1:${port}/auth/callback`;
   const { challenge } = await generatePkce();
   const state = generateState();
-  if (isOidcProvider(ctx.provider))
-    return oidcAuthorizeUrl(ctx.provider, redirectUri, challenge, state);
-  return buildAuthorizeUrl({
-    profile: ctx.provider,
+  return strategyOf(ctx.provider).authorizeUrl(ctx.provider, {
     redirectUri,
     codeChallenge: challenge,
     state,

@@ -19,7 +19,11 @@ export interface SessionContext extends StoreContext {
  */
 export async function resolveContext(options: SessionOptions): Promise<SessionContext> {
   const env = mergeEnv(options.env);
-  const fetch = resolveFetch({ fetch: options.fetch, env });
+  const fetch = resolveFetch({
+    fetch: options.fetch,
+    env,
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
   const [provider, storeContext] = await Promise.all([
     resolveProvider({
       ...(options.provider !== undefined && { provider: options.provider }),

@@ -64,7 +64,10 @@ async function useStored(
   warnings: string[],
 ): Promise<StoredOutcome> {
   let record: AuthRecord | null = await ctx.store.load();
-  if (record === null) return {};
+  // A file with neither tokens nor a key (`{}`, `{"tokens":null}`, `{"auth_mode":"chatgpt"}`) is
+  // no session: status says "not signed in" and so must login, which then signs in (the store
+  // keeps the file's other keys when it saves).
+  if (record === null || (record.tokens === null && record.openaiApiKey === null)) return {};
   const all = () => [...ctx.warnings, ...warnings];
   if (record.authMode === 'apikey' || record.tokens === null) {
     if (ctx.config.forcedLoginMethod === 'chatgpt') {

@@ -1,5 +1,5 @@
 import type { Probes } from '@codex-oauth/env-detect';
-import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js';
 import type { OnEvent } from '../model/events.js';
 import type { Provider } from '../protocol/provider.js';
 import type { TokenStore } from '../store/token-store.js';
@@ -47,6 +47,11 @@ export interface SessionOptions {
   fetch?: FetchLike;
   /** Cancels the call (and a running sign-in, freeing its port). */
   signal?: AbortSignal;
+  /**
+   * Total deadline of each request (headers and body); default env
+   * `CODEX_OAUTH_REQUEST_TIMEOUT_MS`, else 10 000 ms. A refresh retries at most twice more.
+   */
+  requestTimeoutMs?: number;
   /** Overrides interactivity detection (`true` lets a sign-in start even in CI). */
   interactive?: boolean;
   /** Typed progress events. */
@@ -188,8 +193,6 @@ export function explicitRefreshWindowMs(
 /** Throws the signal's cancellation as `CODEX_OAUTH_LOGIN_CANCELLED` when it is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
-    throw new CodexOAuthError(ErrorCodes.LOGIN_CANCELLED, 'The operation was cancelled.', {
-      cause: signal.reason,
-    });
+    throw cancelledError(signal.reason);
   }
 }

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { CodexOAuthError, type ErrorCode, ErrorCodes } from '../../model/errors.js';
 import type { FetchLike } from '../../transport/http.js';
+import { transportOf } from '../../transport/transport.js';
 
 /** Scope asked of a generic OIDC issuer: `offline_access` so a refresh token comes back. */
 export const OIDC_DEFAULT_SCOPE = 'openid profile email offline_access';
@@ -61,7 +62,7 @@ export async function discoverOidcProfile(options: DiscoverOidcOptions): Promise
   let server: oauth.AuthorizationServer;
   try {
     const response = await oauth.discoveryRequest(issuerUrl, {
-      [oauth.customFetch]: options.fetch,
+      [oauth.customFetch]: transportOf(options.fetch),
       [oauth.allowInsecureRequests]: allowInsecure,
       ...(options.signal && { signal: options.signal }),
     });
@@ -99,7 +100,10 @@ export async function discoverOidcProfile(options: DiscoverOidcOptions): Promise
   };
 }
 
-/** The oauth4webapi client, client authentication and request options for one call. */
+/**
+ * The oauth4webapi client, client authentication and request options for one call. oauth4webapi
+ * sends through our transport (deadline, size cap, user agent, redaction) like every other step.
+ */
 export function oidcCall(
   profile: OidcProfile,
   fetch: FetchLike,
@@ -113,7 +117,7 @@ export function oidcCall(
     client: { client_id: profile.clientId },
     auth: oauth.None(),
     options: {
-      [oauth.customFetch]: fetch,
+      [oauth.customFetch]: transportOf(fetch),
       [oauth.allowInsecureRequests]: profile.allowInsecure,
       ...(signal && { signal }),
     },
