@@ -58,7 +58,17 @@ const lazyBuiltins: NonNullable<Options['esbuildPlugins']>[number] = {
 
 const IMPORT_META_URL_SHIM = join(import.meta.dirname, 'build-support', 'import-meta-url.js');
 
-const COMMANDS = ['login', 'status', 'refresh', 'token', 'logout', 'authorize-url', 'doctor'];
+const COMMANDS = [
+  'login',
+  'status',
+  'refresh',
+  'token',
+  'logout',
+  'authorize-url',
+  'doctor',
+  'accounts',
+  'switch',
+];
 
 const packagesDir = join(import.meta.dirname, '..', '..', 'packages');
 const WORKSPACE_SOURCES = Object.fromEntries(

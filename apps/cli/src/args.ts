@@ -10,6 +10,8 @@ export const COMMANDS = [
   'logout',
   'authorize-url',
   'doctor',
+  'accounts',
+  'switch',
 ] as const;
 
 /** One of {@link COMMANDS}. */
@@ -28,6 +30,12 @@ export interface Flags {
   json: boolean;
   noRevoke: boolean;
   help: boolean;
+  /** `--account <email | account id | number>`: work on that saved account (token, logout, ...). */
+  account?: string;
+  /** `login --add`: sign in another account and keep the current one. */
+  add: boolean;
+  /** `switch <email | account id | number>`: the account to make active. */
+  target?: string;
 }
 
 /** What the command line asks for. */
@@ -47,6 +55,8 @@ const OPTIONS = {
   force: { type: 'boolean' },
   json: { type: 'boolean' },
   'no-revoke': { type: 'boolean' },
+  account: { type: 'string' },
+  add: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const satisfies Record<string, FlagSpec>;
@@ -57,13 +67,20 @@ const COMMON: OptionName[] = ['storage', 'codex-home', 'issuer', 'help'];
 
 /** The flags each command accepts; anything else is a usage error, not silently ignored. */
 const ALLOWED: Record<Command, readonly OptionName[]> = {
-  login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json'],
-  status: [...COMMON, 'json'],
-  refresh: [...COMMON, 'force', 'json'],
-  token: [...COMMON],
-  logout: [...COMMON, 'no-revoke', 'json'],
+  login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json', 'add'],
+  status: [...COMMON, 'json', 'account'],
+  refresh: [...COMMON, 'force', 'json', 'account'],
+  token: [...COMMON, 'account'],
+  logout: [...COMMON, 'no-revoke', 'json', 'account'],
   'authorize-url': ['codex-home', 'issuer', 'port', 'help', 'json'],
   doctor: [...COMMON, 'flow', 'port', 'json'],
+  accounts: ['codex-home', 'help', 'json'],
+  switch: ['codex-home', 'help', 'json'],
+};
+
+/** Commands that take one positional argument (what it is called, for the usage error). */
+const POSITIONAL: Partial<Record<Command, string>> = {
+  switch: 'an account (email, account id or number)',
 };
 
 /**
@@ -89,13 +106,21 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   }
   if (!isCommand(name)) throw new UsageError(`Unknown command "${name}".`);
   if (values.help) return { kind: 'help', command: name };
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`, name);
+  const wanted = POSITIONAL[name];
+  if (wanted !== undefined && (extra[0] ?? '').trim() === '') {
+    throw new UsageError(`"${name}" needs ${wanted}.`, name);
+  }
+  if (extra.length > (wanted === undefined ? 0 : 1)) {
+    throw new UsageError(`Unexpected argument "${extra[wanted === undefined ? 0 : 1]}".`, name);
+  }
   for (const key of Object.keys(values) as OptionName[]) {
     if (!ALLOWED[name].includes(key)) {
       throw new UsageError(`"${name}" does not take --${key}.`, name);
     }
   }
-  return { kind: 'run', command: name, flags: toFlags(values, name) };
+  const flags = toFlags(values, name);
+  if (wanted !== undefined) flags.target = extra[0] as string;
+  return { kind: 'run', command: name, flags };
 }
 
 function isCommand(value: string): value is Command {
@@ -110,7 +135,10 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
     json: values.json === true,
     noRevoke: values['no-revoke'] === true,
     help: false,
+    add: values.add === true,
   };
+  const account = text('account');
+  if (account !== undefined) flags.account = nonEmpty(account, 'account', command);
   const flow = text('flow');
   if (flow !== undefined) flags.flow = oneOf(flow, ['auto', 'browser', 'device'], 'flow', command);
   const storage = text('storage');

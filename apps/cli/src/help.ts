@@ -17,6 +17,8 @@ Commands:
   logout         revoke the session and delete auth.json
   authorize-url  print a browser sign-in URL (for a host that handles the callback itself)
   doctor         check environment, network, ports and auth.json, with fixes
+  accounts       list the signed-in accounts (* marks the one the Codex CLI uses)
+  switch         make another account the one auth.json holds (and Codex uses)
 
 Flags:
   --json         one JSON document on stdout (login, status, refresh, logout, doctor)
@@ -41,6 +43,7 @@ Flags:
   --no-open                   do not open a browser, only print the link
   --timeout SEC               give up waiting after SEC seconds
   --force                     sign in again even if signed in (revokes the old session)
+  --add                       sign in another account and keep the current one (see accounts)
   --json                      print the result as JSON on stdout
 ${COMMON}
 
@@ -53,6 +56,7 @@ Exit status: 0 signed in, 1 not signed in, 2 error.
 Flags:
   --json                      { authenticated, authMode, accountId, email, planType, expiresAt,
                                 lastRefresh, needsRefresh, storage, path, warnings } on stdout
+  --account <email|id|number> a saved account instead of the active one
 ${COMMON}`,
   refresh: `Usage: codex-oauth refresh [--force] [--json]
 
@@ -61,6 +65,7 @@ Refreshes the access token if it is due (expires within 5 minutes); --force refr
 Flags:
   --force                     refresh even if the token is not due
   --json                      print the new status as JSON on stdout
+  --account <email|id|number> refresh a saved account (only its entry if it is not active)
 ${COMMON}`,
   token: `Usage: codex-oauth token
 
@@ -69,6 +74,7 @@ Prints a fresh access token (refreshing it first if due) and nothing else on std
 The token is a secret: do not log it.
 
 Flags:
+  --account <email|id|number> a saved account's token, without switching to it
 ${COMMON}`,
   logout: `Usage: codex-oauth logout [--no-revoke] [--json]
 
@@ -77,6 +83,7 @@ stored tokens. Signing out when nobody is signed in is not an error.
 
 Flags:
   --no-revoke                 only delete locally, do not contact the issuer
+  --account <email|id|number> remove that saved account instead of the active one
   --json                      print { "signedOut": true } on stdout
 ${COMMON}`,
   'authorize-url': `Usage: codex-oauth authorize-url [--port N] [--json]
@@ -100,6 +107,26 @@ Flags:
   --port N                    an extra port to check
   --json                      the checks as JSON on stdout
 ${COMMON}`,
+  accounts: `Usage: codex-oauth accounts [--json]
+
+Lists the ChatGPT accounts signed in with "codex-oauth login --add": number, email, plan,
+workspace and token health, without contacting any server. * marks the active one, which is
+what auth.json holds and so what the Codex CLI uses. Exit status: 0 accounts, 1 none.
+
+Flags:
+  --json                      { accounts: [{ number, key, active, email, accountId, planType,
+                                userId, expiresAt, lastRefresh, health, problem, saved, path }],
+                                active, warnings } on stdout
+  --codex-home DIR            use DIR instead of $CODEX_HOME (default ~/.codex)`,
+  switch: `Usage: codex-oauth switch <email | account id | number> [--json]
+
+Makes that account active: auth.json then holds it, so the Codex CLI uses it. What auth.json
+holds now (whatever Codex last wrote) is saved back to its account first, under Codex's locks,
+so switching back later gives the newest tokens. An ambiguous name is refused with the list.
+
+Flags:
+  --json                      { switched, account } on stdout (account as in accounts --json)
+  --codex-home DIR            use DIR instead of $CODEX_HOME (default ~/.codex)`,
 };
 
 /** The help text for `command`, or the overview. */

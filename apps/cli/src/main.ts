@@ -19,6 +19,8 @@ const EXPORTS: Record<Command, string> = {
   logout: 'logout',
   'authorize-url': 'authorizeUrl',
   doctor: 'doctor',
+  accounts: 'accounts',
+  switch: 'switchTo',
 };
 
 function loadCommand(load: LoadBundle, command: Command): CommandRun {

@@ -1,13 +1,18 @@
 import { status as readStatus, logout as signOut } from '@codex-oauth/core';
+import { accountOptions } from '../accounts-options.js';
 import type { CommandRun } from '../context.js';
 import { Exit } from '../error-table.js';
 import { sessionOptions } from '../session.js';
 import { describeAccount } from '../ui/format.js';
 
-/** `codex-oauth logout [--no-revoke]`: revoke (best effort) and delete; nothing stored is fine. */
+/**
+ * `codex-oauth logout [--no-revoke] [--account <…>]`: revoke (best effort) and delete; nothing
+ * stored is fine. `--account` removes that saved account (active or not); without it, the
+ * active one (and its saved entry).
+ */
 export const logout: CommandRun = async (ctx) => {
   const { out, flags } = ctx;
-  const options = sessionOptions(ctx);
+  const options = { ...sessionOptions(ctx), ...accountOptions(ctx) };
   // Who is signed in, for the message; a damaged file is still removed (core moves it aside).
   const before = await readStatus(options).catch(() => null);
   const spinner = flags.json || flags.noRevoke ? undefined : out.spinner('Signing out…');

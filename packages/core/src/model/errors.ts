@@ -68,6 +68,12 @@ export const ErrorCodes = {
   NETWORK_ERROR: 'CODEX_OAUTH_NETWORK_ERROR',
   /** The request took longer than its timeout. */
   REQUEST_TIMEOUT: 'CODEX_OAUTH_REQUEST_TIMEOUT',
+  /** No saved account matches the selector; the message lists the accounts there are. */
+  ACCOUNT_NOT_FOUND: 'CODEX_OAUTH_ACCOUNT_NOT_FOUND',
+  /** The selector matches more than one account; the message lists them (pick one by number). */
+  ACCOUNT_AMBIGUOUS: 'CODEX_OAUTH_ACCOUNT_AMBIGUOUS',
+  /** `auth.json` holds what a switch would destroy (an API key, not a saved account). */
+  ACCOUNT_SWITCH_REFUSED: 'CODEX_OAUTH_ACCOUNT_SWITCH_REFUSED',
 } as const;
 
 /** A stable `CODEX_OAUTH_*` code. */

@@ -30,7 +30,8 @@ export async function login(options: LoginOptions = {}): Promise<LoginResult> {
   const ctx = await resolveContext(options);
   const warnings: string[] = [];
   let refreshError: unknown;
-  if (!options.forceNew) {
+  // Adding an account always signs in (the stored session is the one being kept).
+  if (!options.forceNew && !options.addAccount) {
     const outcome = await useStored(ctx, options, warnings);
     if ('result' in outcome) return outcome.result;
     refreshError = outcome.refreshError;

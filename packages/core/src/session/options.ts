@@ -1,8 +1,9 @@
 import type { Probes } from '@codex-oauth/env-detect';
+import type { AccountSelector, AccountsBackend } from '../accounts/account-types.js';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import type { OnEvent } from '../model/events.js';
-import type { TokenStore } from '../store/token-store.js';
 import type { Provider } from '../protocol/provider.js';
+import type { TokenStore } from '../store/token-store.js';
 import type { FetchLike } from '../transport/http.js';
 
 /** A sign-in flow as callers name it. `browser` and `device` are aliases of the `_code` names. */
@@ -50,6 +51,18 @@ export interface SessionOptions {
    * `readFile`, `exists`). Missing ones read the real process; `env` defaults to the merged env.
    */
   environment?: Partial<Probes>;
+  /**
+   * Work on this saved account instead of the active one (`getAccessToken`, `refresh`, `status`,
+   * `logout`): a number from `listAccounts()`, an email, or an account id. The account need not
+   * be active; nothing is switched. Unknown or ambiguous is `CODEX_OAUTH_ACCOUNT_NOT_FOUND` /
+   * `CODEX_OAUTH_ACCOUNT_AMBIGUOUS`.
+   */
+  account?: AccountSelector;
+  /**
+   * Where several accounts live. Default: store-file's `fileAccounts` (a `codex-oauth` folder in
+   * `CODEX_HOME`) for file storage; required with `account`/`addAccount` when `store` is given.
+   */
+  accounts?: AccountsBackend;
 }
 
 /** Options of sign-in functions (`login`, `beginLogin`, `authorizeUrl`). */
@@ -69,6 +82,12 @@ export interface LoginOptions extends SessionOptions {
    * environment has a fallback (WSL) and `flow` is `auto`. Default 10 000 ms.
    */
   fallbackGraceMs?: number;
+  /**
+   * `login` only: sign in another account and keep the current one. Always runs a flow; the
+   * account `auth.json` holds now is saved to its entry first, and the new one becomes active.
+   * The same account signed in again updates its entry. See `listAccounts`, `switchAccount`.
+   */
+  addAccount?: boolean;
 }
 
 /** Options of {@link refresh}. */
