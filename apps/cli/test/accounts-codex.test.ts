@@ -1,0 +1,157 @@
+/**
+ * Several accounts and the real Codex CLI 0.169 on one CODEX_HOME, offline (`unshare -n`, only
+ * the fake issuer's port bridged in). Codex's `login status` does not print whose session it
+ * holds, so "Codex uses the switched account" is shown by what Codex does: it accepts auth.json
+ * and its refresh sends the switched account's refresh token and writes that account's tokens.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { codexSkipReason, runCodex, spawnCodex } from '@codex-oauth/test-support/codex-cli';
+import { describe, expect, it } from 'vitest';
+import {
+  ALICE,
+  accountsJson,
+  authJson,
+  BOB,
+  emailIn,
+  grantOf,
+  signInAs,
+  useAccountsSandbox,
+} from './accounts-support.js';
+import { runCli } from './helpers.js';
+
+const skip = codexSkipReason();
+const TWO_HOURS = 2 * 3600_000;
+
+describe.skipIf(skip)(
+  `the real Codex CLI follows codex-oauth switch${skip ? ` (skipped: ${skip})` : ''}`,
+  { timeout: 120_000 },
+  () => {
+    const sandbox = useAccountsSandbox();
+    const codexEnv = () => ({
+      CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${sandbox.issuer.url}/oauth/token`,
+      CODEX_REVOKE_TOKEN_URL_OVERRIDE: `${sandbox.issuer.url}/oauth/revoke`,
+    });
+    const codex = (args: string[]) =>
+      runCodex(args, {
+        codexHome: sandbox.home,
+        forwardPorts: [sandbox.issuer.port],
+        timeoutMs: 45_000,
+        env: codexEnv(),
+      });
+    /**
+     * `codex doctor` refreshes the expired access token first, then goes on with checks that
+     * wait on the (absent) network. Stop it once its refresh is answered and auth.json holds
+     * the new refresh token: what it does after that does not matter here.
+     */
+    const codexRefresh = async (email: string | undefined) => {
+      const grant = grantOf(sandbox.issuer, email);
+      const before = grant.refreshCount;
+      const doctor = await spawnCodex(['doctor', '--summary'], {
+        codexHome: sandbox.home,
+        forwardPorts: [sandbox.issuer.port],
+        env: codexEnv(),
+      });
+      let exited = false;
+      void doctor.exited.then(() => {
+        exited = true;
+      });
+      try {
+        const written = async () =>
+          JSON.parse(await authJson(sandbox.home)).tokens.refresh_token ===
+          grant.refreshTokens.at(-1);
+        while (!(grant.refreshCount > before && (await written()))) {
+          if (exited)
+            throw new Error(`codex doctor ended before refreshing:\n${doctor.stderrText()}`);
+          await sleep(50);
+        }
+      } finally {
+        await doctor.stop();
+      }
+    };
+    const refreshes = (from: number) =>
+      sandbox.issuer.requests
+        .slice(from)
+        .filter((r) => r.path === '/oauth/token')
+        .map((r) => ({
+          sender: String(r.headers['user-agent']).startsWith('codex_cli_rs/') ? 'codex' : 'ours',
+          token: (r.json as { refresh_token?: string } | undefined)?.refresh_token,
+          status: r.status,
+          body: r.body,
+        }));
+    const switchTo = async (who: string) => {
+      const r = await runCli(['switch', who], sandbox.env);
+      expect(r.code, r.stderr).toBe(0);
+    };
+    const loginStatus = async () => {
+      const r = await codex(['login', 'status']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(`${r.stdout}${r.stderr}`).toMatch(/Logged in using ChatGPT/);
+    };
+
+    it('Codex uses the switched account, and switching away and back keeps its newest tokens', async () => {
+      // Tokens minted on a clock two hours behind are expired: every Codex run refreshes.
+      sandbox.skew = -TWO_HOURS;
+      await signInAs(sandbox, ALICE);
+      await signInAs(sandbox, BOB, ['--add']);
+      const alice = grantOf(sandbox.issuer, ALICE.email);
+      const bob = grantOf(sandbox.issuer, BOB.email);
+
+      await switchTo(String(ALICE.email));
+      await loginStatus();
+      expect(emailIn(await authJson(sandbox.home))).toBe(ALICE.email);
+
+      // Codex refreshes the active account (Alice) and writes its own auth.json.
+      let seen = sandbox.issuer.requests.length;
+      await codexRefresh(ALICE.email);
+      const first = refreshes(seen);
+      expect(first.length).toBeGreaterThanOrEqual(1);
+      expect(first.every((r) => r.sender === 'codex' && r.status === 200)).toBe(true);
+      expect(first[0]?.token).toBe(alice.refreshTokens[0]);
+      const codexBytes = await authJson(sandbox.home);
+      expect(JSON.parse(codexBytes).tokens.refresh_token).toBe(alice.refreshTokens.at(-1));
+      expect(emailIn(codexBytes)).toBe(ALICE.email);
+
+      // Away to Bob: what Codex wrote is saved, byte for byte, as Alice's entry.
+      await switchTo(String(BOB.email));
+      await loginStatus();
+      expect(emailIn(await authJson(sandbox.home))).toBe(BOB.email);
+      const aliceKey = (await accountsJson(sandbox)).accounts.find(
+        (a) => a.email === ALICE.email,
+      )!.key;
+      const entry = join(sandbox.home, 'codex-oauth', 'accounts', aliceKey, 'auth.json');
+      expect(await readFile(entry, 'utf8')).toBe(codexBytes);
+
+      // Codex refreshes Bob now: it is Bob's token that it sends.
+      seen = sandbox.issuer.requests.length;
+      await codexRefresh(BOB.email);
+      const forBob = refreshes(seen);
+      expect(forBob[0]?.token).toBe(bob.refreshTokens[0]);
+      expect(forBob.every((r) => r.status === 200)).toBe(true);
+
+      // And back: auth.json is exactly what Codex last wrote for Alice, and it still works.
+      await switchTo('1');
+      expect(await authJson(sandbox.home)).toBe(codexBytes);
+      seen = sandbox.issuer.requests.length;
+      await codexRefresh(ALICE.email);
+      const again = refreshes(seen);
+      expect(again[0]?.token).toBe(JSON.parse(codexBytes).tokens.refresh_token);
+      sandbox.skew = 0;
+      const token = await runCli(['token'], sandbox.env);
+      expect(token.code, token.stderr).toBe(0);
+      expect(token.stdout.trim()).toBe(alice.accessTokens.at(-1));
+
+      const all = refreshes(0);
+      expect(all.some((r) => r.body.includes('refresh_token_reused'))).toBe(false);
+      expect(all.every((r) => r.status === 200)).toBe(true);
+      expect(alice.revoked).toBeNull();
+      expect(bob.revoked).toBeNull();
+      // Bob's entry holds what Codex wrote for him, and `token --account` refreshes from it.
+      const bobToken = await runCli(['token', '--account', String(BOB.email)], sandbox.env);
+      expect(bobToken.code, bobToken.stderr).toBe(0);
+      expect(bobToken.stdout.trim()).toBe(bob.accessTokens.at(-1));
+      expect(bob.revoked).toBeNull();
+    });
+  },
+);
