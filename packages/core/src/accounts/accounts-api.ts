@@ -73,7 +73,7 @@ export async function switchAccount(
  * store-file's `fileAccounts`, imported dynamically like the store itself. `null` for memory
  * storage or a custom `store` without `accounts`.
  */
-export async function resolveAccountsBackend(
+async function resolveAccountsBackend(
   options: SessionOptions,
   env: Record<string, string | undefined> = mergeEnv(options.env),
 ): Promise<AccountsBackend | null> {

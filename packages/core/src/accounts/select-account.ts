@@ -42,7 +42,7 @@ export function selectAccount(
 }
 
 /** The accounts as lines for a message: ` 1. a@x (plus, workspace acct-1) [active]`. */
-export function listing(accounts: readonly AccountInfo[]): string {
+function listing(accounts: readonly AccountInfo[]): string {
   if (accounts.length === 0) return '';
   return accounts
     .map(

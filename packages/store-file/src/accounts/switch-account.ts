@@ -70,7 +70,7 @@ export function refuseUnsaved(current: ActiveAuth | null): void {
  * (compare-and-swap on the bytes; `null`: no file). A writer that ignores `auth.lock` and got in
  * first makes this `CODEX_OAUTH_STORE_CONFLICT`, and nothing is written.
  */
-export async function replaceAuthJson(
+async function replaceAuthJson(
   codexHome: string,
   expected: string | null,
   next: string,
