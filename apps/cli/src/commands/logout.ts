@@ -28,7 +28,10 @@ export const logout: CommandRun = async (ctx) => {
     return Exit.OK;
   }
   if (before?.authenticated) out.success(`Signed out ${out.c.bold(describeAccount(before))}`);
-  else if (before === null) out.success('Signed out (the unreadable auth.json was moved aside).');
-  else out.success('Not signed in; nothing to do.');
+  else if (before === null) {
+    out.success(
+      `Signed out (the unreadable ${flags.account === undefined ? 'auth.json' : 'account entry'} was moved aside).`,
+    );
+  } else out.success('Not signed in; nothing to do.');
   return Exit.OK;
 };
