@@ -153,5 +153,46 @@ describe.skipIf(skip)(
       expect(bobToken.stdout.trim()).toBe(bob.accessTokens.at(-1));
       expect(bob.revoked).toBeNull();
     });
+
+    it('a switch while Codex is refreshing the account it switches away from loses neither', async () => {
+      sandbox.skew = -TWO_HOURS;
+      await signInAs(sandbox, ALICE);
+      await signInAs(sandbox, BOB, ['--add']);
+      await switchTo(String(ALICE.email));
+      const alice = grantOf(sandbox.issuer, ALICE.email);
+      const bob = grantOf(sandbox.issuer, BOB.email);
+      // Hold Codex's refresh answer back (1 s, well inside the switch's 3 s grace) while we
+      // switch to Bob: Codex read Alice before the switch and writes after it has started (Codex
+      // takes no lock across its refresh). Without the grace Codex drops Alice's new tokens,
+      // finding Bob in auth.json, and her entry keeps a rotated refresh token.
+      sandbox.issuer.inject({ path: '/oauth/token', kind: 'delay', ms: 1_000 });
+      const seen = sandbox.issuer.requests.length;
+      const refreshing = codexRefresh(ALICE.email);
+      while (!sandbox.issuer.requests.slice(seen).some((r) => r.path === '/oauth/token')) {
+        await sleep(20);
+      }
+      await switchTo(String(BOB.email));
+      await refreshing;
+
+      // Each account's newest refresh token is where the account now lives, and both still work.
+      const listed = await accountsJson(sandbox);
+      for (const [email, grant] of [
+        [ALICE.email, alice],
+        [BOB.email, bob],
+      ] as const) {
+        const account = listed.accounts.find((a) => a.email === email)!;
+        const text = await readFile(account.path, 'utf8');
+        expect(JSON.parse(text).tokens.refresh_token, `${email} lost its newest token`).toBe(
+          grant.refreshTokens.at(-1),
+        );
+      }
+      sandbox.skew = 0;
+      for (const email of [ALICE.email, BOB.email]) {
+        const r = await runCli(['token', '--account', String(email)], sandbox.env);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      expect(alice.revoked).toBeNull();
+      expect(bob.revoked).toBeNull();
+    });
   },
 );

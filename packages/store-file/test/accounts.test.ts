@@ -93,14 +93,14 @@ describe('several accounts through the library', () => {
     expect((await listAccounts(opts())).accounts.map((a) => a.email)).toEqual([BOB.email]);
   });
 
-  it('a switch that Codex overwrites (its refresh wrote the old account back) loses neither', async () => {
+  it('a writer that ignores the switch (codex login, another tool) loses neither account', async () => {
     await signIn(ALICE);
     await signIn(BOB, { addAccount: true });
     await switchAccount(ALICE.email, opts());
     const aliceBytes = await authJson();
     await switchAccount(BOB.email, opts());
-    // Codex takes no lock across a refresh: one that read Alice before the switch writes her
-    // (rotated) tokens back over Bob's afterwards. Bob is still in his entry.
+    // Something that knows nothing of accounts puts Alice back into auth.json over Bob (a
+    // `codex login`, a restored backup). Bob is still in his entry, which is kept while active.
     await writeFile(join(home.dir, 'auth.json'), aliceBytes);
     const { accounts } = await listAccounts(opts());
     expect(accounts.map((a) => [a.email, a.active])).toEqual([

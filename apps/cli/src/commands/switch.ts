@@ -13,6 +13,12 @@ import { accountDocument } from './accounts.js';
 export const switchTo: CommandRun = async (ctx) => {
   const options = { ...sessionOptions(ctx), ...accountOptions(ctx) };
   const before = (await listAccounts(options)).active;
+  if (before?.health === 'refresh_due' && !ctx.flags.json) {
+    // store-file waits a moment for a Codex refresh of it that may be under way (see its README).
+    ctx.out.line(
+      ctx.out.c.dim('The active account is due for refresh: letting Codex finish first…'),
+    );
+  }
   const account = await switchAccount(ctx.flags.target as string, options);
   const changed = before?.key !== account.key;
   if (ctx.flags.json) {

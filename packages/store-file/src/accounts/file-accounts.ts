@@ -8,6 +8,16 @@ import { readActive } from './active-auth.js';
 import { addingStore } from './adding-store.js';
 import { switchToAccount } from './switch-account.js';
 
+/** Options of {@link fileAccounts}: where `CODEX_HOME` is, and the Codex refresh grace. */
+export interface FileAccountsOptions extends FileStoreOptions {
+  /**
+   * How long a switch away from an account whose token is due waits for a Codex refresh that may
+   * be under way to write `auth.json` (Codex takes no lock across its refresh). Default 3 000 ms;
+   * `0` does not wait.
+   */
+  codexRefreshGraceMs?: number;
+}
+
 /**
  * Several ChatGPT accounts in one `CODEX_HOME`: the active one in `auth.json` (what the Codex CLI
  * uses), every account also saved in `$CODEX_HOME/codex-oauth/accounts/<key>/auth.json` (0600, in
@@ -22,7 +32,7 @@ import { switchToAccount } from './switch-account.js';
  * const { accounts } = await listAccounts({ accounts: fileAccounts({ codexHome }) });
  * ```
  */
-export function fileAccounts(options: FileStoreOptions = {}): AccountsBackend {
+export function fileAccounts(options: FileAccountsOptions = {}): AccountsBackend {
   const codexHome = resolveCodexHome(options);
   const pinned: FileStoreOptions = { ...options, codexHome };
   return {
@@ -48,7 +58,7 @@ export function fileAccounts(options: FileStoreOptions = {}): AccountsBackend {
       return { entries, warnings };
     },
 
-    switchTo: (key) => switchToAccount(pinned, key),
+    switchTo: (key) => switchToAccount(pinned, key, options.codexRefreshGraceMs),
     store: (key) => accountStore(pinned, key),
     addingStore: () => addingStore(pinned),
   };

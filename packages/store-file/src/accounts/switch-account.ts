@@ -7,11 +7,14 @@ import { type FileStoreOptions, fileStore } from '../file-store.js';
 import { readIfExists } from '../store-read.js';
 import { readEntry, writeEntry } from './account-entry.js';
 import { type ActiveAuth, readActive } from './active-auth.js';
+import { awaitCodexRefresh, CODEX_REFRESH_GRACE_MS } from './codex-refresh-grace.js';
 import { withEntryLocks } from './entry-locks.js';
 
 /**
  * Makes account `key` the one in `auth.json`, losing no rotation:
  *
+ * 0. when the active token is due, give a Codex refresh under way time to land (see
+ *    `awaitCodexRefresh`);
  * 1. take `CODEX_HOME/auth.lock` (Codex's lock: our refreshes and Codex's writes wait);
  * 2. read `auth.json` as it is now (whatever Codex last wrote); a damaged one is refused;
  * 3. take the entry locks of the current and the chosen account (key order);
@@ -22,8 +25,13 @@ import { withEntryLocks } from './entry-locks.js';
  *
  * A crash between 4 and 5 leaves `auth.json` unchanged and the entry current.
  */
-export async function switchToAccount(options: FileStoreOptions, key: string): Promise<void> {
+export async function switchToAccount(
+  options: FileStoreOptions,
+  key: string,
+  graceMs = CODEX_REFRESH_GRACE_MS,
+): Promise<void> {
   const home = fileStore(options);
+  await awaitCodexRefresh(home.codexHome, graceMs);
   await home.withLock(async () => {
     const current = await readActive(home.codexHome);
     if (current?.key === key) return;
