@@ -51,8 +51,11 @@ export function accountStore(options: FileStoreOptions, key: string): TokenStore
       return home.withLock(() => entry.withLock(fn));
     },
 
+    // CODEX_HOME's sign-in policy and warnings apply to every account in it; the location is
+    // the entry's (the active account's is auth.json, as status() of the active store says).
     describe() {
-      return { location: entry.path, warnings: home.describe().warnings };
+      return { ...home.describe(), location: entry.path };
     },
-  };
+    ...{ config: () => home.config() },
+  } as TokenStore;
 }
