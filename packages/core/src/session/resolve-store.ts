@@ -3,66 +3,100 @@ import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import { normalizeStorage, type SessionOptions } from './options.js';
 
-/** The sign-in settings of Codex's `config.toml` that a store may expose (store-file does). */
-export interface SignInConfig {
-  /** `forced_chatgpt_workspace_id`, as a list, or `null`. */
-  forcedWorkspaceIds: string[] | null;
-  /** `forced_login_method`, or `null`. */
-  forcedLoginMethod: 'chatgpt' | 'api' | null;
+/** What a built-in store is made from: the call's `codexHome` option and merged environment. */
+interface StoreInput {
+  readonly codexHome: string | undefined;
+  readonly env: Record<string, string | undefined>;
 }
 
-/** A store as the session sees it: the contract, plus the file store's optional extras. */
-export type SessionStore = TokenStore & {
-  readonly path?: string;
-  config?(): SignInConfig & { warnings?: readonly string[] };
-  stop?(): void;
+/** One `storage` name: the package that provides it and how a store is made from it. */
+interface BuiltInStore {
+  /** The store package, an optional peer of core, imported only when this storage is used. */
+  readonly specifier: string;
+  /** The function of that package that makes the store. */
+  readonly factory: string;
+  /** Its argument, from the call's inputs. */
+  options(input: StoreInput): unknown;
+  /**
+   * The inputs that decide where the store keeps its record: calls with the same key share one
+   * store object, so single-flight refresh (keyed on the store) spans them.
+   */
+  key(input: StoreInput): string;
+}
+
+// storage name → package and factory. Add a row for a new built-in store; `normalizeStorage`
+// names the rows, so the compiler asks for one when a storage name is added there.
+const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
+  file: {
+    specifier: '@codex-oauth/store-file',
+    factory: 'fileStore',
+    options: ({ codexHome, env }) => ({ ...(codexHome !== undefined && { codexHome }), env }),
+    // What resolveCodexHome reads.
+    key: ({ codexHome, env }) =>
+      JSON.stringify([codexHome, env.CODEX_HOME, env.HOME, env.USERPROFILE].map((v) => v ?? null)),
+  },
+  // One memory store per process, so `login` then `status` see the same session; logout
+  // disposes it and the next call starts a fresh one.
+  memory: {
+    specifier: '@codex-oauth/store-memory',
+    factory: 'memoryStore',
+    options: () => undefined,
+    key: () => '',
+  },
 };
 
-// `storage: 'memory'` without a `store` shares one store per process, so `login` then `status`
-// see the same session; logout stops it and the next call starts a fresh one.
-let sharedMemory: Promise<SessionStore> | undefined;
+/** Builds the store of `row` from its imported package. */
+function create(row: BuiltInStore, module: unknown, input: StoreInput): TokenStore {
+  const make = (module as Record<string, unknown> | null)?.[row.factory];
+  if (typeof make !== 'function') {
+    throw new CodexOAuthError(
+      ErrorCodes.STORE_MISSING,
+      `${row.specifier} does not export ${row.factory}(): install a version that matches ` +
+        '@codex-oauth/core.',
+    );
+  }
+  return make(row.options(input)) as TokenStore;
+}
+
+// Built-in stores, resolved once per process per location (`name:key`).
+const resolved = new Map<string, Promise<TokenStore>>();
 
 /**
- * Resolves the store of a call: the `store` option wins; otherwise `storage` picks store-file or
- * store-memory, imported dynamically so core never depends on a store statically. A missing
- * package is `CODEX_OAUTH_STORE_MISSING` naming what to install.
+ * Resolves the store of a call: the `store` option wins; otherwise `storage` picks a built-in
+ * store package from the table above, imported dynamically so core never depends on a store
+ * statically, and built once per process per location. A missing package is
+ * `CODEX_OAUTH_STORE_MISSING` naming what to install.
  */
 export async function resolveStore(
   options: SessionOptions,
   env: Record<string, string | undefined>,
-): Promise<SessionStore> {
+): Promise<TokenStore> {
   // `account` / `addAccount` (issue 20): the accounts backend's store for that account.
   const forAccount = await resolveAccountStore(options, env);
-  if (forAccount) return forAccount as SessionStore;
-  if (options.store) return options.store as SessionStore;
-  if (normalizeStorage(options.storage) === 'memory') {
-    sharedMemory ??= importStore('@codex-oauth/store-memory').then((mod) =>
-      (mod as { memoryStore: () => SessionStore }).memoryStore(),
-    );
-    try {
-      return await sharedMemory;
-    } catch (error) {
-      sharedMemory = undefined;
-      throw error;
-    }
+  if (forAccount) return forAccount;
+  if (options.store) return options.store;
+  const name = normalizeStorage(options.storage);
+  const row = BUILT_IN[name];
+  const input: StoreInput = { codexHome: options.codexHome, env };
+  const key = `${name}:${row.key(input)}`;
+  let store = resolved.get(key);
+  if (!store) {
+    store = importStore(row.specifier).then((module) => create(row, module, input));
+    resolved.set(key, store);
   }
-  const mod = (await importStore('@codex-oauth/store-file')) as {
-    fileStore: (opts: {
-      codexHome?: string;
-      env?: Record<string, string | undefined>;
-    }) => SessionStore;
-  };
-  return mod.fileStore({
-    ...(options.codexHome !== undefined && { codexHome: options.codexHome }),
-    env,
-  });
+  try {
+    return await store;
+  } catch (error) {
+    // A failed import or a bad CODEX_HOME is not remembered: the next call tries again.
+    if (resolved.get(key) === store) resolved.delete(key);
+    throw error;
+  }
 }
 
-/** Forgets the shared memory store if `store` is it (after logout stopped it). */
-export async function forgetSharedMemoryStore(store: SessionStore): Promise<void> {
-  const shared = sharedMemory;
-  if (shared !== undefined && (await shared.catch(() => undefined)) === store) {
-    sharedMemory = undefined;
+/** Forgets `store` if it is a resolved built-in one (after logout disposed it). */
+export async function forgetResolvedStore(store: TokenStore): Promise<void> {
+  for (const [key, entry] of resolved) {
+    if ((await entry.catch(() => undefined)) === store) resolved.delete(key);
   }
 }
 
