@@ -76,7 +76,9 @@ export const login: CommandRun = async (ctx) => {
     const previous = before?.authenticated ? before : null;
     if (flags.add) {
       out.success(`Signed in as ${who}; the Codex CLI now uses this account`);
-      if (previous) {
+      // Signing the active account in again only refreshes its entry: nothing else was kept.
+      const same = previous?.email === result.email && previous?.accountId === result.accountId;
+      if (previous && !same) {
         out.line(
           out.c.dim(`  Kept ${describeAccount(previous)}: codex-oauth accounts lists both.`),
         );
