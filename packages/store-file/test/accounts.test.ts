@@ -93,6 +93,20 @@ describe('several accounts through the library', () => {
     expect((await listAccounts(opts())).accounts.map((a) => a.email)).toEqual([BOB.email]);
   });
 
+  it('twenty concurrent getAccessToken({ account }) calls send one refresh for that entry', async () => {
+    skew = -TWO_HOURS;
+    await signIn(ALICE);
+    skew = 0;
+    await signIn(BOB, { addAccount: true });
+    const seen = fake.count('/oauth/token');
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, () => getAccessToken({ ...opts(), account: ALICE.email })),
+    );
+    expect(fake.count('/oauth/token') - seen).toBe(1);
+    expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+    expect(tokens[0]?.accessToken).toBe(lastGrant(ALICE.email)?.accessTokens.at(-1));
+  });
+
   it('a writer that ignores the switch (codex login, another tool) loses neither account', async () => {
     await signIn(ALICE);
     await signIn(BOB, { addAccount: true });
