@@ -97,6 +97,26 @@ describe('login --add, accounts, switch', () => {
     expect(JSON.parse(await authJson(sandbox.home)).tokens.refresh_token).toBe(newest);
   });
 
+  it('login --force over another account drops the entry whose tokens it revoked', async () => {
+    await signInAs(sandbox, ALICE);
+    await signInAs(sandbox, BOB, ['--add']);
+    // Bob again, forced: same account, so his entry stays (it is the active one).
+    await signInAs(sandbox, BOB, ['--force']);
+    expect((await accountsJson(sandbox)).accounts.map((a) => a.email)).toEqual([
+      ALICE.email,
+      BOB.email,
+    ]);
+    // Carol replaces Bob: Bob's grant is revoked, and so his entry goes.
+    const carol = { email: 'carol@example.test', accountId: 'acct-carol', userId: 'user-carol' };
+    await signInAs(sandbox, carol, ['--force']);
+    expect(grantOf(sandbox.issuer, BOB.email).revoked).toBe('revoke');
+    const listed = await accountsJson(sandbox);
+    expect(listed.accounts.map((a) => [a.email, a.active, a.saved])).toEqual([
+      [ALICE.email, false, true],
+      [carol.email, true, false],
+    ]);
+  });
+
   it('plain login keeps the stored session; login --add --force is refused', async () => {
     await signInAs(sandbox, ALICE);
     const grants = sandbox.issuer.issued.grants.length;

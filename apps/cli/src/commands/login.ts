@@ -48,7 +48,9 @@ export const login: CommandRun = async (ctx) => {
       ...(flags.port !== undefined && { port: flags.port }),
       ...(flags.timeoutSec !== undefined && { timeoutMs: flags.timeoutSec * 1000 }),
       forceNew: flags.force,
-      ...(flags.add && { addAccount: true, ...accountOptions(ctx) }),
+      // Always the accounts backend: --add needs it, and --force drops the replaced account.
+      ...accountOptions(ctx),
+      ...(flags.add && { addAccount: true }),
       onEvent: ui.onEvent,
       openBrowser: ui.open,
     });

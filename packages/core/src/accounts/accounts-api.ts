@@ -150,3 +150,19 @@ export async function activeAccountToLogOut(options: SessionOptions): Promise<st
   const active = listed.entries.find((e) => e.active);
   return active?.saved ? active.key : undefined;
 }
+
+/**
+ * After `login({ forceNew })` replaced account `key` with another one: its saved entry holds the
+ * tokens that sign-in revoked, so it is removed (it would be listed as a usable account). When
+ * the same account signed in again, it is still active and its entry is left for the next switch
+ * to overwrite. Best effort: a failure here never fails the sign-in that succeeded.
+ */
+export async function forgetReplacedAccount(options: SessionOptions, key: string): Promise<void> {
+  try {
+    const backend = await resolveAccountsBackend(options);
+    const entry = (await backend?.list())?.entries.find((e) => e.key === key);
+    if (backend && entry?.saved && !entry.active) await backend.store(key).clear();
+  } catch {
+    // The sign-in is done; a stale entry is only listed, and logout --account removes it.
+  }
+}

@@ -1,3 +1,4 @@
+import { activeAccountToLogOut, forgetReplacedAccount } from '../accounts/accounts-api.js';
 import type { AuthRecord } from '../model/auth-record.js';
 import { isRefreshDue } from '../model/claims.js';
 import { ErrorCodes, isCodexOAuthError } from '../model/errors.js';
@@ -49,8 +50,12 @@ export async function login(options: LoginOptions = {}): Promise<LoginResult> {
     throw error;
   }
   pending.warnings.push(...warnings);
+  // `forceNew` revokes the session it replaces; that account's saved entry goes with it (issue 20).
+  const replaced = options.forceNew ? await activeAccountToLogOut(options) : undefined;
   if (pending.flow === 'browser_code') await openInBrowser(pending, options);
-  return awaitLogin(pending, options.signal ? { signal: options.signal } : {});
+  const result = await awaitLogin(pending, options.signal ? { signal: options.signal } : {});
+  if (replaced !== undefined) await forgetReplacedAccount(options, replaced);
+  return result;
 }
 
 type StoredOutcome = { result: LoginResult } | { refreshError?: unknown };
