@@ -67,6 +67,8 @@ const COMMANDS = [
   'authorize-url',
   'doctor',
   'keep-fresh',
+  'accounts',
+  'switch',
 ];
 
 const packagesDir = join(import.meta.dirname, '..', '..', 'packages');

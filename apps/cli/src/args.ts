@@ -11,6 +11,8 @@ export const COMMANDS = [
   'authorize-url',
   'doctor',
   'keep-fresh',
+  'accounts',
+  'switch',
 ] as const;
 
 /** One of {@link COMMANDS}. */
@@ -38,6 +40,12 @@ export interface Flags {
   refreshWindowSec?: number;
   /** `keep-fresh --check-every SECONDS`: longest sleep between two looks at auth.json. */
   checkEverySec?: number;
+  /** `--account <email | account id | number>`: work on that saved account (token, logout, ...). */
+  account?: string;
+  /** `login --add`: sign in another account and keep the current one. */
+  add: boolean;
+  /** `switch <email | account id | number>`: the account to make active. */
+  target?: string;
 }
 
 /** What the command line asks for. */
@@ -59,9 +67,8 @@ const OPTIONS = {
   force: { type: 'boolean' },
   json: { type: 'boolean' },
   'no-revoke': { type: 'boolean' },
-  once: { type: 'boolean' },
-  'refresh-window': { type: 'string' },
-  'check-every': { type: 'string' },
+  account: { type: 'string' },
+  add: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const satisfies Record<string, FlagSpec>;
@@ -80,6 +87,20 @@ const ALLOWED: Record<Command, readonly OptionName[]> = {
   'authorize-url': ['codex-home', 'issuer', 'port', 'help', 'json'],
   doctor: [...COMMON, 'flow', 'port', 'json'],
   'keep-fresh': [...COMMON, 'once', 'json', 'refresh-window', 'check-every'],
+  login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json', 'add'],
+  status: [...COMMON, 'json', 'account'],
+  refresh: [...COMMON, 'force', 'json', 'account'],
+  token: [...COMMON, 'account'],
+  logout: [...COMMON, 'no-revoke', 'json', 'account'],
+  'authorize-url': ['codex-home', 'issuer', 'port', 'help', 'json'],
+  doctor: [...COMMON, 'flow', 'port', 'json'],
+  accounts: ['codex-home', 'help', 'json'],
+  switch: ['codex-home', 'help', 'json'],
+};
+
+/** Commands that take one positional argument (what it is called, for the usage error). */
+const POSITIONAL: Partial<Record<Command, string>> = {
+  switch: 'an account (email, account id or number)',
 };
 
 /**
@@ -105,13 +126,21 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   }
   if (!isCommand(name)) throw new UsageError(`Unknown command "${name}".`);
   if (values.help) return { kind: 'help', command: name };
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`, name);
+  const wanted = POSITIONAL[name];
+  if (wanted !== undefined && (extra[0] ?? '').trim() === '') {
+    throw new UsageError(`"${name}" needs ${wanted}.`, name);
+  }
+  if (extra.length > (wanted === undefined ? 0 : 1)) {
+    throw new UsageError(`Unexpected argument "${extra[wanted === undefined ? 0 : 1]}".`, name);
+  }
   for (const key of Object.keys(values) as OptionName[]) {
     if (!ALLOWED[name].includes(key)) {
       throw new UsageError(`"${name}" does not take --${key}.`, name);
     }
   }
-  return { kind: 'run', command: name, flags: toFlags(values, name) };
+  const flags = toFlags(values, name);
+  if (wanted !== undefined) flags.target = extra[0] as string;
+  return { kind: 'run', command: name, flags };
 }
 
 function isCommand(value: string): value is Command {
@@ -127,7 +156,10 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
     noRevoke: values['no-revoke'] === true,
     help: false,
     once: values.once === true,
+    add: values.add === true,
   };
+  const account = text('account');
+  if (account !== undefined) flags.account = nonEmpty(account, 'account', command);
   const flow = text('flow');
   if (flow !== undefined) {
     flags.flow = oneOf(flow, ['auto', 'browser', 'device', 'paste'], 'flow', command);

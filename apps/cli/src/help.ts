@@ -21,6 +21,8 @@ Commands:
   authorize-url  print a browser sign-in URL (for a host that handles the callback itself)
   doctor         check environment, network, ports and auth.json, with fixes
   keep-fresh     keep auth.json refreshed ahead of Codex while it runs (--once for cron)
+  accounts       list the signed-in accounts (* marks the one the Codex CLI uses)
+  switch         make another account the one auth.json holds (and Codex uses)
 
 Flags:
   --json         one JSON document on stdout (login, status, refresh, logout, doctor);
@@ -49,6 +51,7 @@ Flags:
   --no-open                   do not open a browser, only print the link
   --timeout SEC               give up waiting after SEC seconds
   --force                     sign in again even if signed in (revokes the old session)
+  --add                       sign in another account and keep the current one (see accounts)
   --json                      print the result as JSON on stdout (a paste prompt first
                               prints {"paste":{"authorizeUrl",…}} on its own line)
 ${COMMON}
@@ -64,6 +67,7 @@ codex-oauth does not manage (a personal access token, an agent identity): left a
 Flags:
   --json                      { authenticated, authMode, accountId, email, planType, expiresAt,
                                 lastRefresh, needsRefresh, storage, path, warnings } on stdout
+  --account <email|id|number> a saved account instead of the active one
 ${COMMON}`,
   refresh: `Usage: codex-oauth refresh [--force] [--json]
 
@@ -75,6 +79,7 @@ Flags:
   --force                     refresh even if the token is not due
   --refresh-window SECONDS    refresh when the token expires within SECONDS
   --json                      print the new status as JSON on stdout
+  --account <email|id|number> refresh a saved account (only its entry if it is not active)
 ${COMMON}`,
   token: `Usage: codex-oauth token
 
@@ -84,6 +89,7 @@ The token is a secret: do not log it.
 
 Flags:
   --refresh-window SECONDS    refresh first when the token expires within SECONDS
+  --account <email|id|number> a saved account's token, without switching to it
 ${COMMON}`,
   logout: `Usage: codex-oauth logout [--no-revoke] [--json]
 
@@ -92,6 +98,7 @@ stored tokens. Signing out when nobody is signed in is not an error.
 
 Flags:
   --no-revoke                 only delete locally, do not contact the issuer
+  --account <email|id|number> remove that saved account instead of the active one
   --json                      print { "signedOut": true } on stdout
 ${COMMON}`,
   'authorize-url': `Usage: codex-oauth authorize-url [--port N] [--json]
@@ -133,6 +140,26 @@ Flags:
                               most half the token lifetime; keep it above 300)
   --check-every SECONDS       longest wait between two looks at auth.json (default 30)
 ${COMMON}`,
+  accounts: `Usage: codex-oauth accounts [--json]
+
+Lists the ChatGPT accounts signed in with "codex-oauth login --add": number, email, plan,
+workspace and token health, without contacting any server. * marks the active one, which is
+what auth.json holds and so what the Codex CLI uses. Exit status: 0 accounts, 1 none.
+
+Flags:
+  --json                      { accounts: [{ number, key, active, email, accountId, planType,
+                                userId, expiresAt, lastRefresh, health, problem, saved, path }],
+                                active, warnings } on stdout
+  --codex-home DIR            use DIR instead of $CODEX_HOME (default ~/.codex)`,
+  switch: `Usage: codex-oauth switch <email | account id | number> [--json]
+
+Makes that account active: auth.json then holds it, so the Codex CLI uses it. What auth.json
+holds now (whatever Codex last wrote) is saved back to its account first, under Codex's locks,
+so switching back later gives the newest tokens. An ambiguous name is refused with the list.
+
+Flags:
+  --json                      { switched, account } on stdout (account as in accounts --json)
+  --codex-home DIR            use DIR instead of $CODEX_HOME (default ~/.codex)`,
 };
 
 /** The help text for `command`, or the overview. */

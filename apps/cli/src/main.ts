@@ -20,6 +20,8 @@ const EXPORTS: Record<Command, string> = {
   'authorize-url': 'authorizeUrl',
   doctor: 'doctor',
   'keep-fresh': 'keepFresh',
+  accounts: 'accounts',
+  switch: 'switchTo',
 };
 
 function loadCommand(load: LoadBundle, command: Command): CommandRun {

@@ -1,6 +1,16 @@
 // The public surface of @codex-oauth/core, named one by one: a helper that is not listed here is
 // internal and may change in any release.
 
+export { accountKeyOf } from './accounts/account-key.js';
+export type {
+  AccountEntry,
+  AccountHealth,
+  AccountInfo,
+  AccountList,
+  AccountSelector,
+  AccountsBackend,
+} from './accounts/account-types.js';
+export { listAccounts, switchAccount } from './accounts/accounts-api.js';
 export {
   DEFAULT_CALLBACK_PORT,
   FALLBACK_CALLBACK_PORT,

@@ -61,6 +61,7 @@ export async function startFakeIssuer(options: FakeIssuerOptions = {}): Promise<
     deviceAutoApprove: options.deviceAutoApprove ?? false,
     registeredPorts: options.registeredPorts ?? [1455, 1457],
     workspaceBackendOrigin: options.workspaceBackendOrigin ?? DEFAULT_WORKSPACE_BACKEND_ORIGIN,
+    accountPerGrant: options.accountPerGrant ?? false,
   };
   const state = new IssuerState(settings, { ...DEFAULT_ACCOUNT, ...options.account });
   const faults = new FaultQueue();

@@ -16,6 +16,8 @@ export interface Settings {
   registeredPorts: number[] | 'any';
   /** `workspace_backend_origin` of the ChatGPT backend's account check. */
   workspaceBackendOrigin: string;
+  /** Refreshes mint the grant's own account, not the current one. */
+  accountPerGrant: boolean;
 }
 
 /** What the ChatGPT backend route needs to know about an access token minted here. */
@@ -84,6 +86,7 @@ export class IssuerState {
       clientId,
       via,
       createdAt: this.settings.now(),
+      account: { ...this.account },
       refreshTokens: [],
       accessTokens: [],
       idTokens: [],
@@ -118,10 +121,11 @@ export class IssuerState {
   }
 
   private mintFor(grant: IssuedGrant, ttlSeconds: number): MintedTokens {
+    const account = this.settings.accountPerGrant ? grant.account : this.account;
     const minted = mintTokens({
       issuer: this.settings.issuer,
       clientId: grant.clientId,
-      account: this.account,
+      account,
       now: this.settings.now(),
       ttlSeconds,
     });
@@ -132,7 +136,7 @@ export class IssuerState {
     this.tokenGrants.set(minted.idToken, grant);
     this.accessTokens.set(minted.accessToken, {
       grant,
-      account: { ...this.account },
+      account: { ...account },
       // Exactly the JWT's `exp` (whole seconds), so the backend and Codex agree on expiry.
       expiresAt: (Math.floor(this.settings.now() / 1000) + ttlSeconds) * 1000,
     });

@@ -54,6 +54,13 @@ export interface FakeIssuerOptions {
    * and does not contact it during discovery. Default `https://workspace-backend.invalid`.
    */
   workspaceBackendOrigin?: string;
+  /**
+   * Bind each grant to the account it signed in as: its refreshes keep minting that account's
+   * claims even after `setAccount`, as the real server does for a user's refresh token. Lets a
+   * test sign in two accounts (`setAccount` between the sign-ins) and refresh both. Default false:
+   * `setAccount` also changes what later refreshes mint (a plan change seen on refresh).
+   */
+  accountPerGrant?: boolean;
 }
 
 /** One request as the fake issuer received it. Bodies are kept raw and parsed when they parse. */
@@ -127,6 +134,8 @@ export interface IssuedGrant {
   clientId: string;
   via: 'browser' | 'device';
   createdAt: number;
+  /** The account at sign-in (what its refreshes mint with `accountPerGrant`). */
+  account: FakeAccount;
   /** Every refresh token of this grant, oldest first; the last one is live unless revoked. */
   refreshTokens: string[];
   /** Every access token of this grant, oldest first. */

@@ -158,6 +158,28 @@ describe('refresh (single-use rotation)', () => {
     expect(auth).toMatchObject({ chatgpt_plan_type: 'team' });
   });
 
+  it('with accountPerGrant, a grant keeps refreshing as the account it signed in as', async () => {
+    const two = await startFakeIssuer({ now: clock.now, accountPerGrant: true });
+    try {
+      const first = await signIn(two);
+      two.setAccount({ email: 'second@example.test', accountId: 'acct-second', userId: 'u-2' });
+      const second = await signIn(two);
+      const emailOf = (token: string) => decodeJwtPayload(token)!.email;
+      const refreshed = async (token: unknown) =>
+        (await (await refreshJson(two, token)).json()) as Record<string, string>;
+      expect(emailOf((await refreshed(first.refresh_token)).id_token!)).toBe(DEFAULT_ACCOUNT.email);
+      expect(emailOf((await refreshed(second.refresh_token)).id_token!)).toBe(
+        'second@example.test',
+      );
+      expect(two.issued.grants.map((g) => g.account.email)).toEqual([
+        DEFAULT_ACCOUNT.email,
+        'second@example.test',
+      ]);
+    } finally {
+      await two.stop();
+    }
+  });
+
   it('answers refresh_token_reused to a rotated token and revokes the whole grant', async () => {
     const first = await signIn(issuer);
     const second = (await (await refreshJson(issuer, first.refresh_token)).json()) as Record<

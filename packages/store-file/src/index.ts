@@ -1,3 +1,5 @@
+export { ACCOUNTS_DIR } from './accounts/account-paths.js';
+export { type FileAccountsOptions, fileAccounts } from './accounts/file-accounts.js';
 export { acquireLock, type LockOptions, withLock } from './acquire-lock.js';
 export * from './atomic-write.js';
 export * from './auth-json.js';

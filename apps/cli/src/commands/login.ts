@@ -7,6 +7,7 @@ import {
   login as signIn,
 } from '@codex-oauth/core';
 import { openBrowser } from '@codex-oauth/env-detect';
+import { accountOptions } from '../accounts-options.js';
 import type { CommandRun, Context } from '../context.js';
 import { Exit } from '../error-table.js';
 import { type PasteSession, startPasteSession } from '../paste-session.js';
@@ -15,6 +16,7 @@ import { showDeviceCode } from '../ui/device-code.js';
 import { describeAccount, when } from '../ui/format.js';
 import type { Output } from '../ui/output.js';
 import type { Spinner } from '../ui/spinner.js';
+import { UsageError } from '../usage-error.js';
 
 /**
  * `codex-oauth login`: reuse a working session, or sign in with the browser, a device code, or the
@@ -24,12 +26,24 @@ import type { Spinner } from '../ui/spinner.js';
 export const login: CommandRun = async (ctx) => {
   const { out, flags } = ctx;
   const options = sessionOptions(ctx);
+  if (flags.add && flags.force) {
+    throw new UsageError(
+      '--add keeps the current account and --force replaces it: choose one.',
+      'login',
+    );
+  }
   // Read what is stored first: a damaged auth.json stops here (exit 2, file untouched) unless
   // --force, and a forced sign-in says whose session it replaces before it starts.
   const before = await readStatus(options).catch((error: unknown) => {
     if (flags.force) return null;
     throw error;
   });
+  if (flags.add && before?.authMode === 'apikey') {
+    throw new UsageError(
+      'auth.json holds an API key, which --add would overwrite: run codex-oauth logout first.',
+      'login',
+    );
+  }
   if (flags.force && before?.authenticated) {
     out.warn(`Signed in as ${describeAccount(before)}; this sign-in replaces that session.`);
   }
@@ -47,6 +61,9 @@ export const login: CommandRun = async (ctx) => {
     ...(flags.port !== undefined && { port: flags.port }),
     ...(flags.timeoutSec !== undefined && { timeoutMs: flags.timeoutSec * 1000 }),
     forceNew: flags.force,
+    // Always the accounts backend: --add needs it, and --force drops the replaced account.
+    ...accountOptions(ctx),
+    ...(flags.add && { addAccount: true }),
     onEvent: ui.onEvent,
     openBrowser: ui.open,
     onPending: (begun) => {
@@ -86,10 +103,21 @@ export const login: CommandRun = async (ctx) => {
     out.line(out.c.dim('  Run "codex-oauth login --force" to sign in again.'));
   } else {
     const previous = before?.authenticated ? before : null;
-    if (previous && previous.accountId !== result.accountId) {
-      out.warn(`Replaced the session of ${describeAccount(previous)}.`);
+    if (flags.add) {
+      out.success(`Signed in as ${who}; the Codex CLI now uses this account`);
+      // Signing the active account in again only refreshes its entry: nothing else was kept.
+      const same = previous?.email === result.email && previous?.accountId === result.accountId;
+      if (previous && !same) {
+        out.line(
+          out.c.dim(`  Kept ${describeAccount(previous)}: codex-oauth accounts lists both.`),
+        );
+      }
+    } else {
+      if (previous && previous.accountId !== result.accountId) {
+        out.warn(`Replaced the session of ${describeAccount(previous)}.`);
+      }
+      out.success(`Signed in as ${who}`);
     }
-    out.success(`Signed in as ${who}`);
   }
   if (result.expiresAt) out.line(out.c.dim(`  Access token expires ${when(result.expiresAt)}.`));
   if (!result.persisted) {

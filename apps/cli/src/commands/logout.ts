@@ -1,13 +1,18 @@
 import { status as readStatus, logout as signOut } from '@codex-oauth/core';
+import { accountOptions } from '../accounts-options.js';
 import type { CommandRun } from '../context.js';
 import { Exit } from '../error-table.js';
 import { sessionOptions } from '../session.js';
 import { describeAccount } from '../ui/format.js';
 
-/** `codex-oauth logout [--no-revoke]`: revoke (best effort) and delete; nothing stored is fine. */
+/**
+ * `codex-oauth logout [--no-revoke] [--account <…>]`: revoke (best effort) and delete; nothing
+ * stored is fine. `--account` removes that saved account (active or not); without it, the
+ * active one (and its saved entry).
+ */
 export const logout: CommandRun = async (ctx) => {
   const { out, flags } = ctx;
-  const options = sessionOptions(ctx);
+  const options = { ...sessionOptions(ctx), ...accountOptions(ctx) };
   // Who is signed in, for the message; a damaged file is still removed (core moves it aside).
   const before = await readStatus(options).catch(() => null);
   const spinner = flags.json || flags.noRevoke ? undefined : out.spinner('Signing out…');
@@ -23,7 +28,10 @@ export const logout: CommandRun = async (ctx) => {
     return Exit.OK;
   }
   if (before?.authenticated) out.success(`Signed out ${out.c.bold(describeAccount(before))}`);
-  else if (before === null) out.success('Signed out (the unreadable auth.json was moved aside).');
-  else out.success('Not signed in; nothing to do.');
+  else if (before === null) {
+    out.success(
+      `Signed out (the unreadable ${flags.account === undefined ? 'auth.json' : 'account entry'} was moved aside).`,
+    );
+  } else out.success('Not signed in; nothing to do.');
   return Exit.OK;
 };

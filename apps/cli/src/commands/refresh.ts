@@ -1,4 +1,5 @@
 import { refresh as refreshSession } from '@codex-oauth/core';
+import { accountOptions } from '../accounts-options.js';
 import type { CommandRun } from '../context.js';
 import { Exit } from '../error-table.js';
 import { sessionOptions } from '../session.js';
@@ -14,6 +15,7 @@ export const refresh: CommandRun = async (ctx) => {
   try {
     s = await refreshSession({
       ...sessionOptions(ctx),
+      ...(ctx.flags.account !== undefined && accountOptions(ctx)),
       force: flags.force,
       onEvent: (event) => {
         if (event.type === 'refreshed') refreshed = true;

@@ -1,4 +1,5 @@
 import { status as readStatus, type Status } from '@codex-oauth/core';
+import { accountOptions } from '../accounts-options.js';
 import type { CommandRun } from '../context.js';
 import { Exit } from '../error-table.js';
 import { sessionOptions } from '../session.js';
@@ -65,7 +66,10 @@ export function printStatus(out: Output, s: Status): void {
 
 /** `codex-oauth status`: exit 0 signed in, 1 not signed in; errors (exit 2) are thrown. */
 export const status: CommandRun = async (ctx) => {
-  const s = await readStatus(sessionOptions(ctx, { cancellable: false }));
+  const s = await readStatus({
+    ...sessionOptions(ctx, { cancellable: false }),
+    ...(ctx.flags.account !== undefined && accountOptions(ctx)),
+  });
   if (ctx.flags.json) ctx.out.document(statusDocument(s));
   else printStatus(ctx.out, s);
   return s.authenticated ? Exit.OK : Exit.NOT_SIGNED_IN;

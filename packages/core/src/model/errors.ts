@@ -90,6 +90,12 @@ export const ErrorCodes = {
   RESPONSE_TOO_LARGE: 'CODEX_OAUTH_RESPONSE_TOO_LARGE',
   /** The server at the issuer URL does not speak the OpenAI sign-in protocol (a 404 page, another service). */
   NOT_AN_ISSUER: 'CODEX_OAUTH_NOT_AN_ISSUER',
+  /** No saved account matches the selector; the message lists the accounts there are. */
+  ACCOUNT_NOT_FOUND: 'CODEX_OAUTH_ACCOUNT_NOT_FOUND',
+  /** The selector matches more than one account; the message lists them (pick one by number). */
+  ACCOUNT_AMBIGUOUS: 'CODEX_OAUTH_ACCOUNT_AMBIGUOUS',
+  /** `auth.json` holds what a switch would destroy (an API key, not a saved account). */
+  ACCOUNT_SWITCH_REFUSED: 'CODEX_OAUTH_ACCOUNT_SWITCH_REFUSED',
 } as const;
 
 /** A stable `CODEX_OAUTH_*` code. */

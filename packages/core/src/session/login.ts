@@ -1,3 +1,4 @@
+import { activeAccountToLogOut, forgetReplacedAccount } from '../accounts/accounts-api.js';
 import type { AuthRecord } from '../model/auth-record.js';
 import { isRefreshDue } from '../model/claims.js';
 import { ErrorCodes, isCodexOAuthError } from '../model/errors.js';
@@ -32,7 +33,8 @@ export async function login(options: LoginOptions = {}): Promise<LoginResult> {
   const ctx = await resolveContext(options);
   const warnings: string[] = [];
   let refreshError: unknown;
-  if (!options.forceNew) {
+  // Adding an account always signs in (the stored session is the one being kept).
+  if (!options.forceNew && !options.addAccount) {
     const outcome = await useStored(ctx, options, warnings);
     if ('result' in outcome) return outcome.result;
     refreshError = outcome.refreshError;
@@ -51,9 +53,13 @@ export async function login(options: LoginOptions = {}): Promise<LoginResult> {
   }
   pending.warnings.push(...warnings);
   options.onPending?.(pending);
+  // `forceNew` revokes the session it replaces; that account's saved entry goes with it (issue 20).
+  const replaced = options.forceNew ? await activeAccountToLogOut(options) : undefined;
   // A sign-in waiting for a paste has its browser elsewhere: opening one here is what it avoids.
   if (pending.flow === 'browser_code' && !pending.paste) await openInBrowser(pending, options);
-  return awaitLogin(pending, options.signal ? { signal: options.signal } : {});
+  const result = await awaitLogin(pending, options.signal ? { signal: options.signal } : {});
+  if (replaced !== undefined) await forgetReplacedAccount(options, replaced);
+  return result;
 }
 
 type StoredOutcome = { result: LoginResult } | { refreshError?: unknown };

@@ -1,3 +1,4 @@
+import { activeAccountToLogOut } from '../accounts/accounts-api.js';
 import { resolveContext } from './context.js';
 import { REVOKE_TIMEOUT_MS, revokeQuietly } from './finish-login.js';
 import { type LogoutOptions, throwIfAborted } from './options.js';
@@ -18,7 +19,11 @@ import { forgetResolvedStore } from './resolve-store.js';
  */
 export async function logout(options: LogoutOptions = {}): Promise<void> {
   throwIfAborted(options.signal);
-  const ctx = await resolveContext(options);
+  // Plain logout of the active account also removes its saved entry (issue 20).
+  const active = await activeAccountToLogOut(options);
+  const ctx = await resolveContext(
+    active === undefined ? options : { ...options, account: active },
+  );
   let token: string | null = null;
   try {
     token = (await ctx.store.load())?.tokens?.refreshToken ?? null;

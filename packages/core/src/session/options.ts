@@ -1,4 +1,5 @@
 import type { Probes } from '@codex-oauth/env-detect';
+import type { AccountSelector, AccountsBackend } from '../accounts/account-types.js';
 import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js';
 import type { OnEvent } from '../model/events.js';
 import type { Provider } from '../protocol/provider.js';
@@ -70,6 +71,18 @@ export interface SessionOptions {
    * than Codex's 5 minutes so that Codex finds our fresh tokens instead of refreshing itself.
    */
   refreshWindowMs?: number;
+  /**
+   * Work on this saved account instead of the active one (`getAccessToken`, `refresh`, `status`,
+   * `logout`): a number from `listAccounts()`, an email, or an account id. The account need not
+   * be active; nothing is switched. Unknown or ambiguous is `CODEX_OAUTH_ACCOUNT_NOT_FOUND` /
+   * `CODEX_OAUTH_ACCOUNT_AMBIGUOUS`.
+   */
+  account?: AccountSelector;
+  /**
+   * Where several accounts live. Default: store-file's `fileAccounts` (a `codex-oauth` folder in
+   * `CODEX_HOME`) for file storage; required with `account`/`addAccount` when `store` is given.
+   */
+  accounts?: AccountsBackend;
 }
 
 /** Options of sign-in functions (`login`, `beginLogin`, `authorizeUrl`). */
@@ -97,6 +110,12 @@ export interface LoginOptions extends SessionOptions {
    * so a caller can offer the paste prompt (`submitRedirect`) or show the device code itself.
    */
   onPending?: (pending: PendingLogin) => void;
+  /**
+   * `login` only: sign in another account and keep the current one. Always runs a flow; the
+   * account `auth.json` holds now is saved to its entry first, and the new one becomes active.
+   * The same account signed in again updates its entry. See `listAccounts`, `switchAccount`.
+   */
+  addAccount?: boolean;
 }
 
 /** Options of {@link refresh}. */

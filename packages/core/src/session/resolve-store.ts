@@ -1,3 +1,4 @@
+import { resolveAccountStore } from '../accounts/accounts-api.js';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import { normalizeStorage, type SessionOptions } from './options.js';
@@ -89,6 +90,9 @@ export async function resolveStore(
   options: SessionOptions,
   env: Record<string, string | undefined>,
 ): Promise<TokenStore> {
+  // `account` / `addAccount` (issue 20): the accounts backend's store for that account.
+  const forAccount = await resolveAccountStore(options, env);
+  if (forAccount) return forAccount;
   if (options.store) return options.store;
   const name = normalizeStorage(options.storage);
   const row = BUILT_IN[name];
