@@ -58,6 +58,8 @@ const TABLE: Record<ReportedCode, Entry> = {
   CODEX_OAUTH_TLS_UNTRUSTED: { title: 'Certificate not trusted', exit: Exit.ERROR },
   CODEX_OAUTH_NETWORK_ERROR: { title: 'Network error', exit: Exit.ERROR },
   CODEX_OAUTH_REQUEST_TIMEOUT: { title: 'Request timed out', exit: Exit.ERROR },
+  CODEX_OAUTH_KEYRING_UNAVAILABLE: { title: 'OS keyring unavailable', exit: Exit.ERROR },
+  CODEX_OAUTH_KEYRING_LOCKED: { title: 'OS keyring locked', exit: Exit.ERROR },
   CODEX_OAUTH_LOCK_BUSY: { title: 'auth.json is locked', exit: Exit.ERROR },
   CODEX_OAUTH_LOCK_TIMEOUT: { title: 'auth.json lock timed out', exit: Exit.ERROR },
   CODEX_OAUTH_UNEXPECTED: { title: 'Unexpected error', exit: Exit.ERROR },

@@ -114,6 +114,7 @@ export {
 export * from './session/index.js';
 export { defineTokenStore } from './store/define-token-store.js';
 export type { DefineTokenStoreOptions, RecordCodec, TokenStoreDriver } from './store/driver.js';
+export { codexRecordCodec } from './store/record-codec.js';
 export {
   type SaveOptions,
   type SignInPolicy,

@@ -54,6 +54,10 @@ export const ErrorCodes = {
   STORE_WRITE_FAILED: 'CODEX_OAUTH_STORE_WRITE_FAILED',
   /** A compare-and-swap save lost: someone else changed the stored tokens first. */
   STORE_CONFLICT: 'CODEX_OAUTH_STORE_CONFLICT',
+  /** The OS keyring cannot be used: no D-Bus session bus, no Secret Service, no answer in time. */
+  KEYRING_UNAVAILABLE: 'CODEX_OAUTH_KEYRING_UNAVAILABLE',
+  /** The OS keyring is locked and unlocking it needs a prompt no one can answer here. */
+  KEYRING_LOCKED: 'CODEX_OAUTH_KEYRING_LOCKED',
   /** The store's lock is held by another process and the caller asked not to wait. */
   LOCK_BUSY: 'CODEX_OAUTH_LOCK_BUSY',
   /** The store's lock stayed held longer than the caller was willing to wait. */
