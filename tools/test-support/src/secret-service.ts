@@ -31,7 +31,7 @@ export interface SecretService {
   freezeBus(): void;
   /** Thaws a bus frozen by {@link SecretService.freezeBus}. */
   resume(): void;
-  /** The items of `service` as `secret-tool search --all` prints them (attributes, label, secret). */
+  /** The items of `service` as `secret-tool search --all` prints them, without the secrets. */
   search(service: string): Promise<string>;
   /** Stops the daemons and removes their directory. */
   stop(): Promise<void>;
@@ -154,7 +154,11 @@ export async function startSecretService(
           stdout: error.stdout ?? '',
           stderr: error.stderr ?? '',
         }));
-        return `${stdout}${stderr}`;
+        // The secrets themselves never reach a test's output (a failed assertion prints this).
+        return `${stdout}${stderr}`
+          .split('\n')
+          .filter((line) => !line.startsWith('secret = '))
+          .join('\n');
       },
       stop,
     };

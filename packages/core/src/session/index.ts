@@ -31,3 +31,10 @@ export {
 } from './refresh-coordinator.js';
 export type { LoginResult, Status } from './results.js';
 export { status } from './status.js';
+export {
+  type ChooseStorageOptions,
+  chooseStorage,
+  type FileStoreModule,
+  type KeyringStoreModule,
+  type StorageChoice,
+} from './storage-choice.js';

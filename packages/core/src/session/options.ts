@@ -1,8 +1,8 @@
 import type { Probes } from '@codex-oauth/env-detect';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import type { OnEvent } from '../model/events.js';
-import type { TokenStore } from '../store/token-store.js';
 import type { Provider } from '../protocol/provider.js';
+import type { TokenStore } from '../store/token-store.js';
 import type { FetchLike } from '../transport/http.js';
 
 /** A sign-in flow as callers name it. `browser` and `device` are aliases of the `_code` names. */
@@ -11,13 +11,17 @@ export type Flow = 'auto' | 'browser' | 'browser_code' | 'device' | 'device_code
 /** The canonical flow names used in results. */
 export type FlowUsed = 'browser_code' | 'device_code';
 
-/** Where tokens live: `auto` and `file` mean `auth.json` (store-file), `memory` this process. */
-export type Storage = 'auto' | 'file' | 'memory';
+/**
+ * Where tokens live: `file` is `auth.json` (store-file), `keyring` the OS keyring entry Codex
+ * uses (store-keyring), `memory` this process; `auto` follows Codex's `cli_auth_credentials_store`
+ * in `config.toml` (`file` when unset).
+ */
+export type Storage = 'auto' | 'file' | 'keyring' | 'memory';
 
 /**
  * Which store a result came from: `'file'`, `'memory'`, or the `kind` of a custom `store`.
  */
-export type StorageUsed = 'file' | 'memory' | (string & {});
+export type StorageUsed = 'file' | 'keyring' | 'memory' | (string & {});
 
 /** Options every session function accepts (SPEC.md §3). */
 export interface SessionOptions {
@@ -31,7 +35,7 @@ export interface SessionOptions {
   clientId?: string;
   /** `'openai'` (default), `'oidc'` (discovered from `issuer`), or a profile object. */
   provider?: 'openai' | 'oidc' | Provider;
-  /** Default `auto` (= `file`). Ignored when `store` is given. */
+  /** Default `auto` (what Codex's `config.toml` says; `file` when unset). Ignored when `store` is given. */
   storage?: Storage;
   /** A ready {@link TokenStore}; wins over `storage`. */
   store?: TokenStore;
@@ -115,13 +119,14 @@ export function normalizeFlow(flow: Flow | undefined): FlowUsed | 'auto' {
 }
 
 /** Checks the `storage` option; anything else is `CODEX_OAUTH_INVALID_OPTION`. */
-export function normalizeStorage(storage: Storage | undefined): 'file' | 'memory' {
+export function normalizeStorage(storage: Storage | undefined): Storage {
   const value = storage ?? 'auto';
-  if (value === 'auto' || value === 'file') return 'file';
-  if (value === 'memory') return 'memory';
+  if (value === 'auto' || value === 'file' || value === 'keyring' || value === 'memory') {
+    return value;
+  }
   throw new CodexOAuthError(
     ErrorCodes.INVALID_OPTION,
-    `Unknown storage ${JSON.stringify(storage)}: use 'auto', 'file' or 'memory'.`,
+    `Unknown storage ${JSON.stringify(storage)}: use 'auto', 'file', 'keyring' or 'memory'.`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import { normalizeStorage, type SessionOptions } from './options.js';
+import { chooseStorage, type FileStoreModule, type KeyringStoreModule } from './storage-choice.js';
 
 /** The sign-in settings of Codex's `config.toml` that a store may expose (store-file does). */
 export interface SignInConfig {
@@ -22,8 +23,8 @@ export type SessionStore = TokenStore & {
 let sharedMemory: Promise<SessionStore> | undefined;
 
 /**
- * Resolves the store of a call: the `store` option wins; otherwise `storage` picks store-file or
- * store-memory, imported dynamically so core never depends on a store statically. A missing
+ * Resolves the store of a call: the `store` option wins; otherwise `storage` picks store-file,
+ * store-keyring (see `chooseStorage`) or store-memory, imported dynamically so core never depends on a store statically. A missing
  * package is `CODEX_OAUTH_STORE_MISSING` naming what to install.
  */
 export async function resolveStore(
@@ -42,16 +43,16 @@ export async function resolveStore(
       throw error;
     }
   }
-  const mod = (await importStore('@codex-oauth/store-file')) as {
-    fileStore: (opts: {
-      codexHome?: string;
-      env?: Record<string, string | undefined>;
-    }) => SessionStore;
-  };
-  return mod.fileStore({
+  const storage = normalizeStorage(options.storage);
+  const file = (await importStore('@codex-oauth/store-file')) as FileStoreModule;
+  const { store } = await chooseStorage({
+    storage: storage === 'memory' ? 'file' : storage,
     ...(options.codexHome !== undefined && { codexHome: options.codexHome }),
     env,
+    file,
+    keyring: () => importStore('@codex-oauth/store-keyring') as Promise<KeyringStoreModule>,
   });
+  return store as SessionStore;
 }
 
 /** Forgets the shared memory store if `store` is it (after logout stopped it). */
