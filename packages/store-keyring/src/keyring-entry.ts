@@ -150,6 +150,12 @@ function classify(error: unknown, what: string, location: string): Error {
         'the extra ones (for example with `secret-tool` or Seahorse), then try again.',
     );
   }
+  if (/ServiceUnknown|org\.freedesktop\.secrets|no secret service/i.test(text)) {
+    return unavailable(
+      'no Secret Service (org.freedesktop.secrets) is running on the D-Bus session bus',
+      location,
+    );
+  }
   if (/did not receive a reply|timeout|timed out/i.test(text)) {
     return unavailable(
       `the Secret Service did not answer the ${what} in time (${reason})`,

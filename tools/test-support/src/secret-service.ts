@@ -9,7 +9,7 @@
  * the tests that look at the items and at the kernel keyring).
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -94,15 +94,14 @@ export async function startSecretService(
     for (const sub of [env.HOME, env.XDG_DATA_HOME, env.XDG_RUNTIME_DIR]) {
       await mkdir(sub, { recursive: true, mode: 0o700 });
     }
+    // Our own config, not `--session`: the stock one lets D-Bus *activate* an installed
+    // gnome-keyring on demand (with the real HOME, and no unlocked collection), so a bus that is
+    // meant to have no Secret Service would grow one.
+    const config = join(dir, 'bus.conf');
+    await writeFile(config, busConfig(env.DBUS_SESSION_BUS_ADDRESS));
     const bus = spawn(
       'dbus-daemon',
-      [
-        '--session',
-        `--address=${env.DBUS_SESSION_BUS_ADDRESS}`,
-        '--nofork',
-        '--nopidfile',
-        '--print-address=1',
-      ],
+      [`--config-file=${config}`, '--nofork', '--nopidfile', '--print-address=1'],
       { env, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     children.push(bus);
@@ -166,6 +165,23 @@ export async function startSecretService(
     await stop();
     throw error;
   }
+}
+
+/** A session bus on `address` with no activatable services and an open policy (tests only). */
+function busConfig(address: string): string {
+  return `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>${address}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`;
 }
 
 /** Polls `NameHasOwner` until `name` is on the bus (gnome-keyring takes about 60 ms). */

@@ -96,9 +96,7 @@ export async function chooseStorage(options: ChooseStorageOptions): Promise<Stor
     }
   } catch (error) {
     if (!isCodexOAuthError(error) || !FALLBACK_CODES.has(error.code)) throw error;
-    const warning =
-      `${setting}, but the OS keyring cannot be used (${error.message.split('. ')[0]}); using ` +
-      `${files.path ?? 'auth.json'}, as Codex does.`;
+    const warning = fallbackWarning(setting, error.message, files);
     return { store: withWarning(files, warning), backend: 'file', reason: warning };
   }
   if ((await files.load().catch(() => null)) !== null) {
@@ -108,11 +106,56 @@ export async function chooseStorage(options: ChooseStorageOptions): Promise<Stor
       reason: `${setting}; the keyring is empty and auth.json holds the sign-in (Codex reads it too)`,
     };
   }
-  return {
-    store: keyring,
-    backend: 'keyring',
-    reason: `${setting}; new sign-ins go to the keyring`,
+  // Both empty: the first save decides, as in Codex (a keyring save that fails goes to the file).
+  const reason = `${setting}; new sign-ins go to the keyring (auth.json if it cannot be written)`;
+  return { store: keyringThenFile(keyring, files, setting), backend: 'keyring', reason };
+}
+
+/**
+ * The keyring, switching for good to `files` (with a warning) the first time a keyring call
+ * fails with a keyring error: what Codex's `auto` storage does on save. `withLock` is not retried
+ * (both take the same `auth.lock`, and the work under it must not run twice).
+ */
+function keyringThenFile(
+  keyring: TokenStore,
+  files: TokenStore & { readonly codexHome: string },
+  setting: string,
+): TokenStore {
+  let active: TokenStore = keyring;
+  const use = async <T>(op: (store: TokenStore) => Promise<T>): Promise<T> => {
+    try {
+      return await op(active);
+    } catch (error) {
+      if (active !== keyring || !isCodexOAuthError(error) || !FALLBACK_CODES.has(error.code)) {
+        throw error;
+      }
+      active = withWarning(files, fallbackWarning(setting, error.message, files));
+      return op(active);
+    }
   };
+  return {
+    get kind() {
+      return active.kind;
+    },
+    get capabilities() {
+      return active.capabilities;
+    },
+    get path() {
+      return active.path;
+    },
+    load: () => use((store) => store.load()),
+    save: (record, options) => use((store) => store.save(record, options)),
+    clear: () => use((store) => store.clear()),
+    withLock: (fn) => (active.withLock ? active.withLock(fn) : fn()),
+    describe: () => active.describe?.() ?? {},
+  };
+}
+
+function fallbackWarning(setting: string, message: string, files: TokenStore): string {
+  return (
+    `${setting}, but the OS keyring cannot be used (${message.split('. ')[0]}); using ` +
+    `${files.path ?? 'auth.json'}, as Codex does.`
+  );
 }
 
 const FALLBACK_CODES: ReadonlySet<string> = new Set([
