@@ -112,7 +112,7 @@ export {
   tokenExchangeRequest,
 } from './protocol/token-exchange.js';
 export * from './session/index.js';
-export { defineTokenStore } from './store/define-token-store.js';
+export { type DefinedTokenStore, defineTokenStore } from './store/define-token-store.js';
 export type { DefineTokenStoreOptions, RecordCodec, TokenStoreDriver } from './store/driver.js';
 export { codexRecordCodec } from './store/record-codec.js';
 export {

@@ -41,6 +41,11 @@ describeTokenStore({
   cleanup: ({ id }) => {
     backends.delete(id);
   },
+  inspect: ({ id }) => backends.get(id)?.backend.value,
+  plantUnreadable: ({ id }, data) => {
+    const entry = backends.get(id);
+    if (entry) entry.backend.value = data;
+  },
 });
 
 describe('defineTokenStore', () => {

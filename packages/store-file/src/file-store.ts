@@ -1,34 +1,25 @@
 import { join } from 'node:path';
 import {
-  type AuthRecord,
   CodexOAuthError,
+  type DefinedTokenStore,
+  defineTokenStore,
   ErrorCodes,
-  type SaveOptions,
-  storedRefreshToken,
+  type SignInPolicy,
   type TokenStore,
 } from '@codex-oauth/core';
 import { acquireLock, type LockOptions } from './acquire-lock.js';
 import { ensureDirectory, writeFailed, writeFileAtomic } from './atomic-write.js';
-import { parseAuthJson } from './auth-json.js';
-import { serializeAuthJson } from './auth-serialize.js';
 import { lockBackend } from './backend.js';
 import { type CodexConfig, codexConfigReader } from './codex-config.js';
 import {
   AUTH_FILE,
   type CodexHomeOptions,
-  LEGACY_CREDENTIALS_FILE,
   REFRESH_LOCK_FILE,
   resolveCodexHome,
   WRITE_LOCK_FILE,
 } from './codex-home.js';
-import {
-  isDirectory,
-  looseMode,
-  moveFileAside,
-  readIfExists,
-  readStoredAuth,
-  removeCredentials,
-} from './store-read.js';
+import { credentialFiles } from './credential-files.js';
+import { isDirectory, looseMode } from './store-read.js';
 
 /** Options for {@link fileStore}. */
 export interface FileStoreOptions extends CodexHomeOptions {
@@ -39,27 +30,31 @@ export interface FileStoreOptions extends CodexHomeOptions {
 }
 
 /** The `auth.json` store: a {@link TokenStore} plus the file-specific extras. */
-export interface FileStore extends TokenStore {
+export interface FileStore extends DefinedTokenStore {
   readonly kind: 'file';
   /** The resolved `CODEX_HOME`. */
   readonly codexHome: string;
   /** `$CODEX_HOME/auth.json`. */
   readonly path: string;
-  withLock<T>(fn: () => Promise<T>): Promise<T>;
   /**
-   * Renames `auth.json` to `auth.json.bak-<UTC time>` (under the write lock) and returns the new
-   * path, or `null` when there was no file. For `login --force` over a file we cannot parse.
+   * Renames the credentials file (`auth.json`, else `.credentials.json`) to
+   * `<name>.bak-<UTC time>` under the write lock and returns the new path, or `null` when there
+   * was none. `login --force` calls it over a file we cannot parse.
    */
+  quarantine(): Promise<string | null>;
+  /** The same as {@link FileStore.quarantine} (its name before the store contract declared it). */
   moveAside(): Promise<string | null>;
   /** The `config.toml` settings that matter for sign-in. */
   config(): CodexConfig;
-  describe(): { location: string; warnings: string[] };
+  /** `auth.json`, the lock-fallback, config and file-mode warnings, and config.toml's sign-in policy. */
+  describe(): { location: string; warnings: string[]; signIn: SignInPolicy };
 }
 
 /**
  * Stores credentials in `$CODEX_HOME/auth.json`, byte-compatible with the Codex CLI 0.169 and
  * under the same kernel locks (`auth.lock` for refreshes, `auth.json.lock` for writes), so Codex
- * processes and ours never tear or lose each other's writes.
+ * processes and ours never tear or lose each other's writes. Built on `defineTokenStore`: the
+ * driver below keeps the file's text, the codec is Codex's byte layout.
  *
  * Throws `CODEX_OAUTH_CODEX_HOME_INVALID` at once when `CODEX_HOME` is set to a non-directory.
  *
@@ -73,84 +68,61 @@ export interface FileStore extends TokenStore {
 export function fileStore(options: FileStoreOptions = {}): FileStore {
   const codexHome = resolveCodexHome(options);
   const path = join(codexHome, AUTH_FILE);
-  const legacyPath = join(codexHome, LEGACY_CREDENTIALS_FILE);
-  const writeLock = join(codexHome, WRITE_LOCK_FILE);
+  const files = credentialFiles(codexHome);
   const writeWait = { timeoutMs: options.writeLockTimeoutMs ?? 10_000 };
   const readConfig = codexConfigReader(codexHome);
 
   const underWriteLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     await prepare(codexHome);
-    return underLock(writeLock, fn, writeWait);
+    return underLock(join(codexHome, WRITE_LOCK_FILE), fn, writeWait);
+  };
+
+  const store = defineTokenStore(
+    {
+      kind: 'file',
+      capabilities: { persistent: true, crossProcessLock: true },
+      read: () => files.read(),
+      write: (value, expected) =>
+        underWriteLock(async () => {
+          // The compare runs under auth.json.lock, which Codex takes for its writes too.
+          if (expected !== undefined && (await files.read()) !== expected) return false;
+          await writeFileAtomic(path, value);
+          return true;
+        }),
+      async remove() {
+        if (!(await isDirectory(codexHome))) return false;
+        return underWriteLock(() => files.remove());
+      },
+      async lock<T>(fn: () => Promise<T>): Promise<T> {
+        await prepare(codexHome);
+        return underLock(join(codexHome, REFRESH_LOCK_FILE), fn, {
+          timeoutMs: options.refreshLockTimeoutMs ?? 60_000,
+        });
+      },
+      describe: () => ({ location: path }),
+    },
+    { codec: files.codec },
+  );
+
+  const quarantine = async (): Promise<string | null> => {
+    if (!(await isDirectory(codexHome))) return null;
+    return underWriteLock(() => files.moveAside());
   };
 
   return {
+    ...store,
     kind: 'file',
-    capabilities: { persistent: true, crossProcessLock: true },
     codexHome,
     path,
-
-    async load(): Promise<AuthRecord | null> {
-      return (await readStoredAuth(codexHome))?.record ?? null;
-    },
-
-    async save(record: AuthRecord, saveOptions: SaveOptions = {}): Promise<void> {
-      await underWriteLock(async () => {
-        // Re-read inside the lock: the compare-and-swap and the merge use what is on disk now.
-        // A file we cannot parse throws here, so it is never overwritten.
-        const text = await readIfExists(path);
-        const onDisk = text === null ? null : parseAuthJson(text, path);
-        const expected = saveOptions.previousRefreshToken;
-        if (expected !== undefined) {
-          const current = onDisk ?? (await readStoredAuth(codexHome));
-          if (storedRefreshToken(current?.record ?? null) !== expected) {
-            throw new CodexOAuthError(
-              ErrorCodes.STORE_CONFLICT,
-              `${path} changed since it was read (another process refreshed or signed in). ` +
-                'Load it again and retry.',
-            );
-          }
-        }
-        // Token extras (oauth_provenance, login_owner_id) belong to one login: keep them for a
-        // refresh of that login, drop them when a new sign-in replaces it.
-        const sameLogin =
-          onDisk?.record.tokens != null &&
-          (expected !== undefined ||
-            onDisk.record.tokens.refreshToken === record.tokens?.refreshToken);
-        const serialized = serializeAuthJson(record, onDisk?.raw, { keepTokenExtras: sameLogin });
-        await writeFileAtomic(path, serialized);
-      });
-    },
-
-    async clear(): Promise<boolean> {
-      if (!(await isDirectory(codexHome))) return false;
-      return underWriteLock(async () => {
-        let removed = false;
-        for (const file of [path, legacyPath]) {
-          removed = (await removeCredentials(file)) || removed;
-        }
-        return removed;
-      });
-    },
-
-    async withLock<T>(fn: () => Promise<T>): Promise<T> {
-      await prepare(codexHome);
-      return underLock(join(codexHome, REFRESH_LOCK_FILE), fn, {
-        timeoutMs: options.refreshLockTimeoutMs ?? 60_000,
-      });
-    },
-
-    async moveAside(): Promise<string | null> {
-      if (!(await isDirectory(codexHome))) return null;
-      return underWriteLock(() => moveFileAside(path));
-    },
-
+    quarantine,
+    moveAside: quarantine,
     config: readConfig,
-
     describe() {
       const warnings: string[] = [];
       const backend = lockBackend();
       if (backend.kind !== 'flock' && backend.reason) warnings.push(backend.reason);
-      warnings.push(...readConfig().warnings);
+      const config = readConfig();
+      warnings.push(...config.warnings);
       const loose = looseMode(path);
       if (loose !== null) {
         warnings.push(
@@ -158,7 +130,8 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
             `on its next save. Run chmod 600 "${path}" to fix it now.`,
         );
       }
-      return { location: path, warnings };
+      const { forcedWorkspaceIds, forcedLoginMethod } = config;
+      return { location: path, warnings, signIn: { forcedWorkspaceIds, forcedLoginMethod } };
     },
   };
 }

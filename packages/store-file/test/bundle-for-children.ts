@@ -29,6 +29,8 @@ export async function bundleForChildren(name: string, source: string): Promise<v
 }
 
 export default async function setup(): Promise<void> {
-  // Only the lock layer: children need nothing else, and it imports no workspace package.
+  // The lock layer imports no workspace package; the whole store (for the conformance suite's
+  // two-process lock test) imports core from its built dist.
   await bundleForChildren('index', 'src/acquire-lock.ts');
+  await bundleForChildren('file-store', 'src/index.ts');
 }

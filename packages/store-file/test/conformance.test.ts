@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,14 @@ const options = {
   cleanup: ({ id }: { id: string }) => rm(homeOf(id), { recursive: true, force: true }),
   inspect: async ({ id }: { id: string }) =>
     readFile(join(homeOf(id), 'auth.json'), 'utf8').catch(() => null),
+  plantUnreadable: ({ id }: { id: string }, data: string) => {
+    mkdirSync(homeOf(id), { recursive: true });
+    writeFileSync(join(homeOf(id), 'auth.json'), data, { mode: 0o600 });
+  },
+  crossProcess: {
+    module: new URL('./fixtures/conformance-store.mjs', import.meta.url),
+    input: ({ id }: { id: string }) => ({ codexHome: homeOf(id) }),
+  },
 };
 
 describeTokenStore({ name: 'store-file (flock where available)', ...options });

@@ -1,11 +1,10 @@
 import {
   type AuthRecord,
   CodexOAuthError,
+  codexRecordCodec,
+  type DefinedTokenStore,
+  defineTokenStore,
   ErrorCodes,
-  type SaveOptions,
-  storedRefreshToken,
-  type TokenStore,
-  type TokenStoreListener,
 } from '@codex-oauth/core';
 
 /** Options for {@link memoryStore}. */
@@ -14,15 +13,13 @@ export interface MemoryStoreOptions {
   initial?: AuthRecord | null;
 }
 
-/** A {@link TokenStore} that lives and dies with one host session. */
-export interface MemoryStore extends TokenStore {
-  /** Runs callers one at a time, in order, inside this process. */
-  withLock<T>(fn: () => Promise<T>): Promise<T>;
-  /** Calls `listener` after every save and clear; returns the unsubscribe function. */
-  watch(listener: TokenStoreListener): () => void;
-  /** Drops the record and every listener; later saves throw. `logout` calls this. */
+/** A {@link DefinedTokenStore} that lives and dies with one host session. */
+export interface MemoryStore extends DefinedTokenStore {
+  /** Drops the record; later saves throw and listeners hear nothing more. `logout` calls this. */
+  dispose(): void;
+  /** The same as {@link MemoryStore.dispose} (its name before the store contract declared it). */
   stop(): void;
-  /** True once {@link MemoryStore.stop} ran. */
+  /** True once the store was disposed. */
   readonly stopped: boolean;
 }
 
@@ -41,76 +38,46 @@ export interface MemoryStore extends TokenStore {
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  // The record lives in this closure, not on the object, so `inspect(store)` shows no token.
-  let current: AuthRecord | null = options.initial ? structuredClone(options.initial) : null;
+  // Core's string lives in this closure, not on the object, so `inspect(store)` shows no token.
+  let value = options.initial
+    ? codexRecordCodec.serialize(options.initial, null, { swap: false })
+    : null;
   let stopped = false;
-  let lockTail: Promise<unknown> = Promise.resolve();
-  const listeners = new Set<TokenStoreListener>();
-
-  const notify = () => {
-    for (const listener of listeners) {
-      const snapshot = current && structuredClone(current);
-      // A listener that throws must not fail the save that triggered it.
-      queueMicrotask(() => {
-        try {
-          listener(snapshot);
-        } catch {}
-      });
-    }
-  };
-
-  return {
+  const base = defineTokenStore({
     kind: 'memory',
-    capabilities: { persistent: false, crossProcessLock: false },
-    get stopped() {
-      return stopped;
+    async read() {
+      return value;
     },
-    async load() {
-      return current && structuredClone(current);
-    },
-    async save(record: AuthRecord, saveOptions: SaveOptions = {}) {
+    async write(next, expected) {
       if (stopped) {
         throw new CodexOAuthError(
           ErrorCodes.INVALID_OPTION,
           'This memory store was stopped by logout; create a new memoryStore() for a new session.',
         );
       }
-      // Check and swap run without an await in between, so concurrent saves cannot interleave.
-      if (
-        saveOptions.previousRefreshToken !== undefined &&
-        storedRefreshToken(current) !== saveOptions.previousRefreshToken
-      ) {
-        throw new CodexOAuthError(
-          ErrorCodes.STORE_CONFLICT,
-          'The stored tokens changed while this save was prepared; load them again and retry.',
-        );
-      }
-      current = structuredClone(record);
-      notify();
+      // No await between the compare and the write: concurrent saves cannot interleave.
+      if (expected !== undefined && expected !== value) return false;
+      value = next;
+      return true;
     },
-    async clear() {
-      const had = current !== null;
-      current = null;
-      if (had) notify();
+    async remove() {
+      const had = value !== null;
+      value = null;
       return had;
     },
-    withLock<T>(fn: () => Promise<T>): Promise<T> {
-      // A promise chain is a fair FIFO mutex for this process, which is all a memory store spans.
-      const run = lockTail.then(fn, fn);
-      lockTail = run.catch(() => undefined);
-      return run;
-    },
-    watch(listener: TokenStoreListener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    describe() {
-      return { location: 'process memory' };
-    },
-    stop() {
-      current = null;
-      stopped = true;
-      listeners.clear();
+    describe: () => ({ location: 'process memory' }),
+  });
+  // Disposed: the record is gone and every later save throws, so no listener is called again.
+  const dispose = () => {
+    value = null;
+    stopped = true;
+  };
+  return {
+    ...base,
+    dispose,
+    stop: dispose,
+    get stopped() {
+      return stopped;
     },
   };
 }

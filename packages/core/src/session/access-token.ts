@@ -49,7 +49,7 @@ export async function getAccessToken(options: SessionOptions = {}): Promise<Acce
     );
   }
   if (statusOf(record, ctx.store, []).needsRefresh) {
-    record = (await refreshInContext(ctx, options)).record;
+    record = (await refreshInContext(ctx, { ...options, loaded: record })).record;
   }
   const tokens = record.tokens as NonNullable<typeof record.tokens>;
   return { accessToken: tokens.accessToken, accountId: recordFacts(record).accountId };

@@ -77,16 +77,16 @@ export async function checkWorkspace(
 }
 
 /**
- * The record a forced sign-in replaces. A file we cannot parse is moved aside first (SPEC §6:
- * `login --force` keeps the evidence), since the save would otherwise refuse to overwrite it.
+ * The record a forced sign-in replaces. Unreadable data is quarantined first when the store
+ * declares `quarantine` (SPEC §6: `login --force` keeps the evidence), since the save would
+ * otherwise refuse to overwrite it; a store without it keeps the corrupt-store error.
  */
 async function loadReplaced(ctx: SessionContext, warnings: string[]): Promise<AuthRecord | null> {
   try {
     return await ctx.store.load();
   } catch (error) {
-    const moveAside = (ctx.store as { moveAside?: () => Promise<string | null> }).moveAside;
-    if (!isCodexOAuthError(error, ErrorCodes.STORE_CORRUPT) || !moveAside) throw error;
-    const moved = await moveAside.call(ctx.store);
+    if (!isCodexOAuthError(error, ErrorCodes.STORE_CORRUPT) || !ctx.store.quarantine) throw error;
+    const moved = await ctx.store.quarantine();
     if (moved) warnings.push(`The unreadable credentials file was moved to ${moved}.`);
     return null;
   }

@@ -1,7 +1,7 @@
 import type { EnvironmentInfo } from '@codex-oauth/env-detect';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { type Flow, type FlowUsed, normalizeFlow } from './options.js';
-import type { SignInConfig } from './resolve-store.js';
+import type { SignInConfig } from './store-context.js';
 
 /** The flow a sign-in starts with, and the one that may join it later. */
 export interface FlowChoice {

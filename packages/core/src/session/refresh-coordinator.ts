@@ -2,22 +2,26 @@ import { type AuthRecord, mergeRefreshedTokens } from '../model/auth-record.js';
 import { accessTokenExpiry, isRefreshDue } from '../model/claims.js';
 import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
-import { storedRefreshToken } from '../store/token-store.js';
 import type { Provider } from '../protocol/provider.js';
 import { type RefreshReason, refreshTokens } from '../protocol/refresh.js';
+import { storedRefreshToken, type TokenStore } from '../store/token-store.js';
 import type { FetchLike } from '../transport/http.js';
 import type { SessionContext } from './context.js';
-import type { SessionStore } from './resolve-store.js';
 
 /** Options of {@link refreshIfDue}. */
 export interface CoordinatedRefreshOptions {
-  store: SessionStore;
+  store: TokenStore;
   provider: Provider;
   fetch: FetchLike;
   /** Refresh even if not due (`forced`), unless another caller already rotated the token. */
   force?: boolean;
   signal?: AbortSignal | undefined;
   onEvent?: OnEvent | undefined;
+  /**
+   * The record the caller just loaded from `store`, if it did: saves one read. Under the lock the
+   * store is read again anyway, so a stale one only means the refresh is adopted, not repeated.
+   */
+  loaded?: AuthRecord | null | undefined;
 }
 
 /** The record after coordination, and whether this call sent the refresh request. */
@@ -26,10 +30,9 @@ export interface CoordinatedRefresh {
   refreshed: boolean;
 }
 
-// One in-flight refresh per store and `force` flag: file stores are keyed by their path (each call
-// builds a new FileStore object for the same auth.json), other stores by identity.
-const byPath = new Map<string, Map<boolean, Promise<CoordinatedRefresh>>>();
-const byStore = new WeakMap<object, Map<boolean, Promise<CoordinatedRefresh>>>();
+// One in-flight refresh per store object and `force` flag. Built-in stores are resolved once per
+// process per location, so every call for one auth.json shares one store, hence one flight.
+const flightsByStore = new WeakMap<object, Map<boolean, Promise<CoordinatedRefresh>>>();
 
 /**
  * Refreshes the stored tokens if they are due (or `force`), exactly once however many callers
@@ -52,7 +55,8 @@ export async function refreshIfDue(
   const existing = flights.get(force);
   if (existing) return existing;
   const run = (async () => {
-    const seen = storedRefreshToken(await options.store.load());
+    const loaded = options.loaded !== undefined ? options.loaded : await options.store.load();
+    const seen = storedRefreshToken(loaded);
     const { store } = options;
     return store.withLock
       ? store.withLock(() => refreshUnderLock(options, seen))
@@ -66,12 +70,11 @@ export async function refreshIfDue(
   }
 }
 
-function flightsFor(store: SessionStore): Map<boolean, Promise<CoordinatedRefresh>> {
-  let map = typeof store.path === 'string' ? byPath.get(store.path) : byStore.get(store);
+function flightsFor(store: TokenStore): Map<boolean, Promise<CoordinatedRefresh>> {
+  let map = flightsByStore.get(store);
   if (!map) {
     map = new Map();
-    if (typeof store.path === 'string') byPath.set(store.path, map);
-    else byStore.set(store, map);
+    flightsByStore.set(store, map);
   }
   return map;
 }
@@ -136,7 +139,12 @@ async function refreshUnderLock(
 /** {@link refreshIfDue} with a session call's store, provider and transport. */
 export function refreshInContext(
   ctx: SessionContext,
-  options: { signal?: AbortSignal | undefined; onEvent?: OnEvent | undefined; force?: boolean },
+  options: {
+    signal?: AbortSignal | undefined;
+    onEvent?: OnEvent | undefined;
+    force?: boolean;
+    loaded?: AuthRecord | null;
+  },
 ): Promise<CoordinatedRefresh> {
   return refreshIfDue({
     store: ctx.store,
@@ -145,5 +153,6 @@ export function refreshInContext(
     force: options.force === true,
     signal: options.signal,
     onEvent: options.onEvent,
+    loaded: options.loaded,
   });
 }

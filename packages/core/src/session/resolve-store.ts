@@ -3,63 +3,127 @@ import type { TokenStore } from '../store/token-store.js';
 import { normalizeStorage, type SessionOptions } from './options.js';
 import { chooseStorage, type FileStoreModule, type KeyringStoreModule } from './storage-choice.js';
 
-/** The sign-in settings of Codex's `config.toml` that a store may expose (store-file does). */
-export interface SignInConfig {
-  /** `forced_chatgpt_workspace_id`, as a list, or `null`. */
-  forcedWorkspaceIds: string[] | null;
-  /** `forced_login_method`, or `null`. */
-  forcedLoginMethod: 'chatgpt' | 'api' | null;
+/** What a built-in store is made from: the call's `codexHome` option and merged environment. */
+interface StoreInput {
+  readonly codexHome: string | undefined;
+  readonly env: Record<string, string | undefined>;
 }
 
-/** A store as the session sees it: the contract, plus the file store's optional extras. */
-export type SessionStore = TokenStore & {
-  readonly path?: string;
-  config?(): SignInConfig & { warnings?: readonly string[] };
-  stop?(): void;
+/** One `storage` name: the package that provides it and how a store is made from it. */
+interface BuiltInStore {
+  /** The store package, an optional peer of core, imported only when this storage is used. */
+  readonly specifier: string;
+  /**
+   * The inputs that decide where the store keeps its record: calls with the same key share one
+   * store object, so single-flight refresh (keyed on the store) spans them.
+   */
+  key(input: StoreInput): string;
+  /** Builds the store from the imported package. */
+  create(module: unknown, input: StoreInput): TokenStore | Promise<TokenStore>;
+}
+
+type Factory<O> = { [name: string]: (options: O) => TokenStore };
+const factory = <O>(module: unknown, name: string) =>
+  (module as Factory<O>)[name] as (o: O) => TokenStore;
+
+// storage name → package and factory. Add a row for a new built-in store; `normalizeStorage`
+// names the rows, so the compiler asks for one when a storage name is added there.
+const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
+  file: {
+    specifier: '@codex-oauth/store-file',
+    key: homeKey,
+    create: (module, { codexHome, env }) =>
+      factory<{ codexHome?: string; env: StoreInput['env'] }>(
+        module,
+        'fileStore',
+      )({
+        ...(codexHome !== undefined && { codexHome }),
+        env,
+      }),
+  },
+  // `auto` follows Codex's config.toml (file, keyring, or keyring with the file as fallback) and
+  // `keyring` is the keyring entry; both start from store-file, which resolves CODEX_HOME, reads
+  // config.toml and lends its auth.lock flock (a store package never imports another one).
+  auto: {
+    specifier: '@codex-oauth/store-file',
+    key: homeKey,
+    create: (module, input) => choose('auto', module, input),
+  },
+  keyring: {
+    specifier: '@codex-oauth/store-file',
+    key: homeKey,
+    create: (module, input) => choose('keyring', module, input),
+  },
+  // One memory store per process, so `login` then `status` see the same session; logout
+  // disposes it and the next call starts a fresh one.
+  memory: {
+    specifier: '@codex-oauth/store-memory',
+    key: () => '',
+    create: (module) => factory<void>(module, 'memoryStore')(),
+  },
 };
 
-// `storage: 'memory'` without a `store` shares one store per process, so `login` then `status`
-// see the same session; logout stops it and the next call starts a fresh one.
-let sharedMemory: Promise<SessionStore> | undefined;
+/** What resolveCodexHome reads; two spellings of one directory still share auth.json's locks. */
+function homeKey({ codexHome, env }: StoreInput): string {
+  return JSON.stringify([
+    codexHome ?? null,
+    env.CODEX_HOME ?? null,
+    env.HOME ?? null,
+    env.USERPROFILE ?? null,
+  ]);
+}
+
+async function choose(
+  storage: 'auto' | 'keyring',
+  file: unknown,
+  { codexHome, env }: StoreInput,
+): Promise<TokenStore> {
+  const choice = await chooseStorage({
+    storage,
+    ...(codexHome !== undefined && { codexHome }),
+    env,
+    file: file as FileStoreModule,
+    keyring: () => importStore('@codex-oauth/store-keyring') as Promise<KeyringStoreModule>,
+  });
+  return choice.store;
+}
+
+// Built-in stores, resolved once per process per location (`name:key`).
+const resolved = new Map<string, Promise<TokenStore>>();
 
 /**
- * Resolves the store of a call: the `store` option wins; otherwise `storage` picks store-file,
- * store-keyring (see `chooseStorage`) or store-memory, imported dynamically so core never depends on a store statically. A missing
- * package is `CODEX_OAUTH_STORE_MISSING` naming what to install.
+ * Resolves the store of a call: the `store` option wins; otherwise `storage` picks a built-in
+ * store package from the table above, imported dynamically so core never depends on a store
+ * statically, and built once per process per location. A missing package is
+ * `CODEX_OAUTH_STORE_MISSING` naming what to install.
  */
 export async function resolveStore(
   options: SessionOptions,
   env: Record<string, string | undefined>,
-): Promise<SessionStore> {
-  if (options.store) return options.store as SessionStore;
-  if (normalizeStorage(options.storage) === 'memory') {
-    sharedMemory ??= importStore('@codex-oauth/store-memory').then((mod) =>
-      (mod as { memoryStore: () => SessionStore }).memoryStore(),
-    );
-    try {
-      return await sharedMemory;
-    } catch (error) {
-      sharedMemory = undefined;
-      throw error;
-    }
+): Promise<TokenStore> {
+  if (options.store) return options.store;
+  const name = normalizeStorage(options.storage);
+  const row = BUILT_IN[name];
+  const input: StoreInput = { codexHome: options.codexHome, env };
+  const key = `${name}:${row.key(input)}`;
+  let store = resolved.get(key);
+  if (!store) {
+    store = importStore(row.specifier).then((module) => row.create(module, input));
+    resolved.set(key, store);
   }
-  const storage = normalizeStorage(options.storage);
-  const file = (await importStore('@codex-oauth/store-file')) as FileStoreModule;
-  const { store } = await chooseStorage({
-    storage: storage === 'memory' ? 'file' : storage,
-    ...(options.codexHome !== undefined && { codexHome: options.codexHome }),
-    env,
-    file,
-    keyring: () => importStore('@codex-oauth/store-keyring') as Promise<KeyringStoreModule>,
-  });
-  return store as SessionStore;
+  try {
+    return await store;
+  } catch (error) {
+    // A failed import or a bad CODEX_HOME is not remembered: the next call tries again.
+    if (resolved.get(key) === store) resolved.delete(key);
+    throw error;
+  }
 }
 
-/** Forgets the shared memory store if `store` is it (after logout stopped it). */
-export async function forgetSharedMemoryStore(store: SessionStore): Promise<void> {
-  const shared = sharedMemory;
-  if (shared !== undefined && (await shared.catch(() => undefined)) === store) {
-    sharedMemory = undefined;
+/** Forgets `store` if it is a resolved built-in one (after logout disposed it). */
+export async function forgetResolvedStore(store: TokenStore): Promise<void> {
+  for (const [key, entry] of resolved) {
+    if ((await entry.catch(() => undefined)) === store) resolved.delete(key);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { AuthRecord } from '../model/auth-record.js';
 import { isRefreshDue, readClaims } from '../model/claims.js';
+import type { TokenStore } from '../store/token-store.js';
 import type { FlowUsed, StorageUsed } from './options.js';
-import type { SessionStore } from './resolve-store.js';
 
 /** What a sign-in (or a reused stored session) gives back. Holds no secret. */
 export interface LoginResult {
@@ -73,7 +73,7 @@ export function recordFacts(record: AuthRecord): RecordFacts {
 /** Builds a {@link LoginResult}. */
 export function loginResult(
   record: AuthRecord,
-  store: SessionStore,
+  store: TokenStore,
   flowUsed: LoginResult['flowUsed'],
   warnings: readonly string[],
 ): LoginResult {
@@ -90,7 +90,7 @@ export function loginResult(
 /** Builds a {@link Status}; `record` `null` means signed out. */
 export function statusOf(
   record: AuthRecord | null,
-  store: SessionStore,
+  store: TokenStore,
   warnings: readonly string[],
   now: Date = new Date(),
 ): Status {

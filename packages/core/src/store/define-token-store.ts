@@ -4,8 +4,21 @@ import type { DefineTokenStoreOptions, TokenStoreDriver } from './driver.js';
 import { fifoMutex } from './fifo-mutex.js';
 import { codexRecordCodec, UnreadableRecord } from './record-codec.js';
 import { withRedaction } from './redacted-record.js';
-import { type SaveOptions, storedRefreshToken, type TokenStore } from './token-store.js';
+import {
+  type SaveOptions,
+  storedRefreshToken,
+  type TokenStore,
+  type TokenStoreListener,
+} from './token-store.js';
 import { watchFanOut } from './watch-fan-out.js';
+
+/** What `defineTokenStore` returns: a {@link TokenStore} whose `withLock` and `watch` always exist. */
+export interface DefinedTokenStore extends TokenStore {
+  /** The driver's `lock`, or a FIFO mutex for this store object when it has none. */
+  withLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** Tells `listener` of every change made through this store, and of the driver's notices. */
+  watch(listener: TokenStoreListener): () => void;
+}
 
 // A save re-reads and retries when the driver's compare-and-swap fails; a backend that changes
 // more often than this while one save is prepared is contended beyond what a refresh can win.
@@ -44,7 +57,7 @@ const MAX_SAVE_ATTEMPTS = 8;
 export function defineTokenStore(
   driver: TokenStoreDriver,
   options: DefineTokenStoreOptions = {},
-): TokenStore {
+): DefinedTokenStore {
   checkDriver(driver);
   const codec = options.codec ?? codexRecordCodec;
   const lock = driver.lock ? driver.lock.bind(driver) : fifoMutex();
@@ -67,7 +80,7 @@ export function defineTokenStore(
     watch: driver.watch?.bind(driver),
   });
 
-  const store: TokenStore = {
+  const store: DefinedTokenStore = {
     kind: driver.kind,
     capabilities: Object.freeze({
       persistent: driver.capabilities?.persistent ?? false,
@@ -103,7 +116,7 @@ export function defineTokenStore(
       if (removed) fanOut.changed(null);
       return removed;
     },
-    withLock: (fn) => lock(fn),
+    withLock: <T>(fn: () => Promise<T>) => lock(fn),
     watch: (listener) => fanOut.add(listener),
   };
   if (driver.describe) store.describe = () => driver.describe?.() ?? {};

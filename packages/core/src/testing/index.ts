@@ -1,2 +1,7 @@
-export * from './describe-token-store.js';
+export { describeTokenStore } from './describe-token-store.js';
+export type {
+  CrossProcessOptions,
+  DescribeTokenStoreOptions,
+  StoreTestContext,
+} from './suite-options.js';
 export * from './test-records.js';
