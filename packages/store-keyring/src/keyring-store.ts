@@ -79,7 +79,7 @@ export function keyringStore(options: KeyringStoreOptions = {}): KeyringStore {
   const timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
   const entry = keyringEntry({ service: KEYRING_SERVICE, account, timeoutMs, env });
   const { fileLock } = options;
-  const inProcess = serialQueue();
+  const inProcess = queueFor(account);
 
   const underLock = <T>(file: string, timeout: number, fn: () => Promise<T>): Promise<T> => {
     if (!fileLock) return inProcess(fn);
@@ -154,12 +154,20 @@ export function keyringStore(options: KeyringStoreOptions = {}): KeyringStore {
   });
 }
 
-/** A FIFO queue for this process: the write lock when no file lock is given. */
-function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn, fn);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+// One FIFO queue per keyring account in this process, shared by every store on that entry: the
+// write lock when no file lock is given (two instances must not interleave a compare and a set).
+const queues = new Map<string, <T>(fn: () => Promise<T>) => Promise<T>>();
+
+function queueFor(account: string): <T>(fn: () => Promise<T>) => Promise<T> {
+  let queue = queues.get(account);
+  if (!queue) {
+    let tail: Promise<unknown> = Promise.resolve();
+    queue = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = tail.then(fn, fn);
+      tail = run.catch(() => undefined);
+      return run;
+    };
+    queues.set(account, queue);
+  }
+  return queue;
 }

@@ -15,6 +15,7 @@ import { codexSkipReason } from '@codex-oauth/test-support/codex-cli';
 import { codexReleases, runCodexBinary } from '@codex-oauth/test-support/codex-versions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyringAccount } from '../src/index.js';
+import { rawEntry } from './raw-entry.js';
 import { skipReason, titled, useSecretService } from './secret-service-env.js';
 
 const skip = skipReason ?? codexSkipReason();
@@ -59,13 +60,7 @@ const refreshes = (from: number, sender: string) =>
         (r.json as { grant_type?: string })?.grant_type === 'refresh_token' &&
         String(r.headers['user-agent']).startsWith(sender),
     );
-async function rawEntry(home: string): Promise<string | null> {
-  const { AsyncEntry } = await import('@napi-rs/keyring');
-  const entry = AsyncEntry.withTarget('default', 'Codex Auth', keyringAccount(home), {
-    linux: { store: 'secret-service' },
-  });
-  return entry.getPassword();
-}
+const readEntry = (home: string) => rawEntry(home).getPassword();
 
 describe.skipIf(skip || releases.length === 0)(
   titled(`Codex CLI <-> codex-oauth on one keyring entry${skip ? ` (skipped: ${skip})` : ''}`),
@@ -95,7 +90,7 @@ describe.skipIf(skip || releases.length === 0)(
         expect(items).toContain(`attribute.username = ${keyringAccount(home)}`);
         expect(items).toContain('attribute.application = rust-keyring');
         expect(items).toContain('attribute.target = default');
-        const codexEntry = JSON.parse((await rawEntry(home)) as string);
+        const codexEntry = JSON.parse((await readEntry(home)) as string);
 
         const seen = fake.requests.length;
         const read = await status(ours(home));
@@ -113,7 +108,7 @@ describe.skipIf(skip || releases.length === 0)(
 
         await refresh({ ...ours(home), force: true });
         expect(refreshes(seen, 'codex-oauth/')).toHaveLength(1);
-        const after = JSON.parse((await rawEntry(home)) as string);
+        const after = JSON.parse((await readEntry(home)) as string);
         // Same keys in the same order, Codex's extras kept; new tokens.
         expect(Object.keys(after)).toEqual(Object.keys(codexEntry));
         expect(Object.keys(after.tokens)).toEqual(Object.keys(codexEntry.tokens));
@@ -139,7 +134,7 @@ describe.skipIf(skip || releases.length === 0)(
         expect(loggedIn.code, loggedIn.stderr).toBe(0);
         expect(`${loggedIn.stdout}${loggedIn.stderr}`).toMatch(/Logged in using ChatGPT/);
 
-        const ourRefresh = JSON.parse((await rawEntry(home)) as string).tokens.refresh_token;
+        const ourRefresh = JSON.parse((await readEntry(home)) as string).tokens.refresh_token;
         const seen = fake.requests.length;
         // A login we wrote has no oauth_provenance: Codex needs the override to find the fake.
         await codex(home, ['doctor', '--summary'], {
@@ -154,7 +149,7 @@ describe.skipIf(skip || releases.length === 0)(
         expect(existsSync(join(home, 'auth.json'))).toBe(false);
 
         const grant = fake.issued.grants.at(-1);
-        const entry = JSON.parse((await rawEntry(home)) as string);
+        const entry = JSON.parse((await readEntry(home)) as string);
         expect(entry.tokens.refresh_token).toBe(grant?.refreshTokens.at(-1));
         const back = await status(ours(home));
         expect(back).toMatchObject({
