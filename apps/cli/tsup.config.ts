@@ -62,7 +62,7 @@ const COMMANDS = ['login', 'status', 'refresh', 'token', 'logout', 'authorize-ur
 
 const packagesDir = join(import.meta.dirname, '..', '..', 'packages');
 const WORKSPACE_SOURCES = Object.fromEntries(
-  ['core', 'env-detect', 'net-ca', 'store-file', 'store-memory'].map((name) => [
+  ['core', 'env-detect', 'net-ca', 'store-file', 'store-keyring', 'store-memory'].map((name) => [
     `@codex-oauth/${name}`,
     join(packagesDir, name, 'src', 'index.ts'),
   ]),
@@ -106,7 +106,9 @@ export default defineConfig(
       // the built-ins before the lazy-builtins plugin below sees them, so externals are listed here.
       skipNodeModulesBundle: false,
       removeNodeProtocol: false,
-      external: ['undici', 'ci-info'],
+      // @napi-rs/keyring loads a prebuilt .node for the platform: it stays in node_modules, and
+      // store-keyring requires it only when the keyring is used.
+      external: ['undici', 'ci-info', '@napi-rs/keyring'],
       // One self-contained bundle per command instead of shared chunks: esbuild assigns code to
       // chunks by file reachability, and through core's `index.ts` barrel every file of core is
       // "reachable" from every command, which put the loopback server, the flows and their Node

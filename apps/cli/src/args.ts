@@ -18,7 +18,7 @@ export type Command = (typeof COMMANDS)[number];
 /** Every flag after parsing; absent flags are `undefined`. */
 export interface Flags {
   flow?: 'auto' | 'browser' | 'device';
-  storage?: 'auto' | 'file' | 'memory';
+  storage?: 'auto' | 'file' | 'keyring' | 'memory';
   codexHome?: string;
   issuer?: string;
   port?: number;
@@ -115,7 +115,7 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
   if (flow !== undefined) flags.flow = oneOf(flow, ['auto', 'browser', 'device'], 'flow', command);
   const storage = text('storage');
   if (storage !== undefined) {
-    flags.storage = oneOf(storage, ['auto', 'file', 'memory'], 'storage', command);
+    flags.storage = oneOf(storage, ['auto', 'file', 'keyring', 'memory'], 'storage', command);
   }
   const codexHome = text('codex-home');
   if (codexHome !== undefined) flags.codexHome = nonEmpty(codexHome, 'codex-home', command);

@@ -1,6 +1,8 @@
 import type { Command } from './args.js';
 
-const COMMON = `  --storage auto|file|memory  where tokens live (default auto = $CODEX_HOME/auth.json)
+const COMMON = `  --storage auto|file|keyring|memory
+                              where tokens live: auth.json, Codex's OS keyring entry, or memory
+                              (default auto: what Codex's config.toml says, else auth.json)
   --codex-home DIR            use DIR instead of $CODEX_HOME (default ~/.codex)
   --issuer URL                sign-in server (default $CODEX_OAUTH_ISSUER or https://auth.openai.com)
   -h, --help                  show this help`;

@@ -15,7 +15,7 @@ import type { Spinner } from '../ui/spinner.js';
 /** `codex-oauth login`: reuse a working session, or sign in with the browser or a device code. */
 export const login: CommandRun = async (ctx) => {
   const { out, flags } = ctx;
-  const options = sessionOptions(ctx);
+  const options = await sessionOptions(ctx);
   // Read what is stored first: a damaged auth.json stops here (exit 2, file untouched) unless
   // --force, and a forced sign-in says whose session it replaces before it starts.
   const before = await readStatus(options).catch((error: unknown) => {

@@ -7,7 +7,7 @@ import { describeAccount } from '../ui/format.js';
 /** `codex-oauth logout [--no-revoke]`: revoke (best effort) and delete; nothing stored is fine. */
 export const logout: CommandRun = async (ctx) => {
   const { out, flags } = ctx;
-  const options = sessionOptions(ctx);
+  const options = await sessionOptions(ctx);
   // Who is signed in, for the message; a damaged file is still removed (core moves it aside).
   const before = await readStatus(options).catch(() => null);
   const spinner = flags.json || flags.noRevoke ? undefined : out.spinner('Signing out…');

@@ -13,7 +13,7 @@ export const refresh: CommandRun = async (ctx) => {
   let s: Awaited<ReturnType<typeof refreshSession>>;
   try {
     s = await refreshSession({
-      ...sessionOptions(ctx),
+      ...(await sessionOptions(ctx)),
       force: flags.force,
       onEvent: (event) => {
         if (event.type === 'refreshed') refreshed = true;

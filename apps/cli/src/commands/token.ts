@@ -8,7 +8,7 @@ import { sessionOptions } from '../session.js';
  * The only command that prints a secret, because that is its job.
  */
 export const token: CommandRun = async (ctx) => {
-  const { accessToken } = await getAccessToken(sessionOptions(ctx));
+  const { accessToken } = await getAccessToken(await sessionOptions(ctx));
   ctx.out.stdout(accessToken);
   return Exit.OK;
 };
