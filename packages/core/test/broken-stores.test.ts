@@ -94,6 +94,15 @@ describe('the conformance suite fails a broken store, saying what is wrong', () 
     expect(outcome('raw parse error', 'lets exactly one').status).toBe('passed');
   });
 
+  it('a hand-written store whose records print their tokens', () => {
+    const result = outcome('plain copies', 'every loaded record show no token');
+    expect(result.status).toBe('failed');
+    expect(result.failureMessages.join('\n')).toContain(
+      'a loaded record shows a secret in console.log',
+    );
+    expect(outcome('plain copies', 'lets exactly one').status).toBe('passed');
+  });
+
   it('a store that claims crossProcessLock with a lock for one process only', () => {
     const result = outcome('in-process lock claimed as cross-process', 'excludes another process');
     expect(result.status).toBe('failed');

@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
 import { type ParsedAuthJson, parseAuthJson } from './auth-json.js';
@@ -27,10 +27,7 @@ export async function readStoredAuth(codexHome: string): Promise<StoredAuth | nu
 /** The file's text, or `null` when it (or its directory) does not exist. */
 export async function readIfExists(path: string): Promise<string | null> {
   try {
-    // Synchronous on purpose: the file is a few KB, while the promise API would load
-    // node:fs/promises (readline with it, ~1.3 ms) and start libuv's thread pool, together more
-    // than the read itself; for `codex-oauth status` that is a fifth of its start-up budget.
-    return readFileSync(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;

@@ -3,6 +3,8 @@ import type { TokenStore } from '../store/token-store.js';
 import { normalizeStorage, type SessionOptions } from './options.js';
 import { chooseStorage, type FileStoreModule, type KeyringStoreModule } from './storage-choice.js';
 
+type FileStoreStore = ReturnType<FileStoreModule['fileStore']>;
+
 /** What a built-in store is made from: the call's `codexHome` option and merged environment. */
 interface StoreInput {
   readonly codexHome: string | undefined;
@@ -13,79 +15,98 @@ interface StoreInput {
 interface BuiltInStore {
   /** The store package, an optional peer of core, imported only when this storage is used. */
   readonly specifier: string;
+  /** The function of that package that makes the store. */
+  readonly factory: string;
+  /** Its argument, from the call's inputs. */
+  options(input: StoreInput): unknown;
   /**
    * The inputs that decide where the store keeps its record: calls with the same key share one
    * store object, so single-flight refresh (keyed on the store) spans them.
    */
   key(input: StoreInput): string;
-  /** Builds the store from the imported package. */
-  create(module: unknown, input: StoreInput): TokenStore | Promise<TokenStore>;
+  /**
+   * Builds the store from the imported package when one factory call is not enough (`auto` and
+   * `keyring` start from store-file and may add store-keyring); `factory` is what it starts with.
+   */
+  compose?(module: unknown, input: StoreInput): Promise<TokenStore>;
 }
-
-type Factory<O> = { [name: string]: (options: O) => TokenStore };
-const factory = <O>(module: unknown, name: string) =>
-  (module as Factory<O>)[name] as (o: O) => TokenStore;
 
 // storage name → package and factory. Add a row for a new built-in store; `normalizeStorage`
 // names the rows, so the compiler asks for one when a storage name is added there.
 const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
   file: {
     specifier: '@codex-oauth/store-file',
+    factory: 'fileStore',
+    options: fileOptions,
     key: homeKey,
-    create: (module, { codexHome, env }) =>
-      factory<{ codexHome?: string; env: StoreInput['env'] }>(
-        module,
-        'fileStore',
-      )({
-        ...(codexHome !== undefined && { codexHome }),
-        env,
-      }),
   },
-  // `auto` follows Codex's config.toml (file, keyring, or keyring with the file as fallback) and
-  // `keyring` is the keyring entry; both start from store-file, which resolves CODEX_HOME, reads
-  // config.toml and lends its auth.lock flock (a store package never imports another one).
+  // `auto` follows Codex's config.toml (file, keyring, or keyring with the file as fallback);
+  // `keyring` is Codex's keyring entry. Both start from store-file, which resolves CODEX_HOME,
+  // reads config.toml and lends its auth.lock flock (a store package never imports another).
   auto: {
     specifier: '@codex-oauth/store-file',
+    factory: 'fileStore',
+    options: fileOptions,
     key: homeKey,
-    create: (module, input) => choose('auto', module, input),
+    compose: (module, input) => choose('auto', module, input),
   },
   keyring: {
     specifier: '@codex-oauth/store-file',
+    factory: 'fileStore',
+    options: fileOptions,
     key: homeKey,
-    create: (module, input) => choose('keyring', module, input),
+    compose: (module, input) => choose('keyring', module, input),
   },
   // One memory store per process, so `login` then `status` see the same session; logout
   // disposes it and the next call starts a fresh one.
   memory: {
     specifier: '@codex-oauth/store-memory',
+    factory: 'memoryStore',
+    options: () => undefined,
     key: () => '',
-    create: (module) => factory<void>(module, 'memoryStore')(),
   },
 };
 
-/** What resolveCodexHome reads; two spellings of one directory still share auth.json's locks. */
-function homeKey({ codexHome, env }: StoreInput): string {
-  return JSON.stringify([
-    codexHome ?? null,
-    env.CODEX_HOME ?? null,
-    env.HOME ?? null,
-    env.USERPROFILE ?? null,
-  ]);
+/** store-file's options, from the call's inputs. */
+function fileOptions({ codexHome, env }: StoreInput) {
+  return { ...(codexHome !== undefined && { codexHome }), env };
 }
 
+/** What resolveCodexHome reads. */
+function homeKey({ codexHome, env }: StoreInput): string {
+  return JSON.stringify(
+    [codexHome, env.CODEX_HOME, env.HOME, env.USERPROFILE].map((v) => v ?? null),
+  );
+}
+
+/** The `auto` / `keyring` store: store-file's module and, when the choice needs it, store-keyring's. */
 async function choose(
   storage: 'auto' | 'keyring',
-  file: unknown,
-  { codexHome, env }: StoreInput,
+  module: unknown,
+  input: StoreInput,
 ): Promise<TokenStore> {
+  // The file store is the `file` row's own object, so `auto` on a file login is that store.
+  const files = await resolveStore({ storage: 'file', codexHome: input.codexHome }, input.env);
   const choice = await chooseStorage({
     storage,
-    ...(codexHome !== undefined && { codexHome }),
-    env,
-    file: file as FileStoreModule,
+    ...fileOptions(input),
+    file: { ...(module as FileStoreModule), fileStore: () => files as FileStoreStore },
     keyring: () => importStore('@codex-oauth/store-keyring') as Promise<KeyringStoreModule>,
   });
   return choice.store;
+}
+
+/** Builds the store of `row` from its imported package. */
+function create(row: BuiltInStore, module: unknown, input: StoreInput): TokenStore {
+  const make = (module as Record<string, unknown> | null)?.[row.factory];
+  if (typeof make !== 'function') {
+    throw new CodexOAuthError(
+      ErrorCodes.STORE_MISSING,
+      `${row.specifier} does not export ${row.factory}(): install a version that matches ` +
+        '@codex-oauth/core.',
+    );
+  }
+  return make(row.options(input)) as TokenStore;
 }
 
 // Built-in stores, resolved once per process per location (`name:key`).
@@ -108,7 +129,9 @@ export async function resolveStore(
   const key = `${name}:${row.key(input)}`;
   let store = resolved.get(key);
   if (!store) {
-    store = importStore(row.specifier).then((module) => row.create(module, input));
+    store = importStore(row.specifier).then((module) =>
+      row.compose ? row.compose(module, input) : create(row, module, input),
+    );
     resolved.set(key, store);
   }
   try {

@@ -164,10 +164,10 @@ const FALLBACK_CODES: ReadonlySet<string> = new Set([
   ErrorCodes.STORE_MISSING,
 ]);
 
-/** `store` with one more `describe().warnings` line. */
-function withWarning(store: TokenStore & { readonly codexHome: string }, warning: string) {
+/** A copy of `store` with one more `describe().warnings` line (the original is shared). */
+function withWarning<S extends TokenStore>(store: S, warning: string): S {
   const describe = store.describe?.bind(store);
-  return Object.assign(store, {
+  return Object.assign({}, store, {
     describe: () => {
       const base = describe?.() ?? {};
       return { ...base, warnings: [warning, ...(base.warnings ?? [])] };

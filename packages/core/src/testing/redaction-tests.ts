@@ -1,12 +1,14 @@
-import { inspect } from 'node:util';
+import { format, inspect } from 'node:util';
 import { expect, it } from 'vitest';
 import type { AuthRecord } from '../model/auth-record.js';
 import { type DescribeTokenStoreOptions, storeTest } from './suite-options.js';
 import { makeApiKeyRecord, makeTestRecord } from './test-records.js';
 
-/** Every way a record or store is commonly printed. */
+/** Every way a record or store is commonly printed (`format` is what `console.log` does). */
 function shown(value: unknown): string {
   return [
+    format(value),
+    format('%o %j', value, value),
     inspect(value, { depth: 10 }),
     inspect(value, { depth: 10, showHidden: true }),
     JSON.stringify(value) ?? '',
@@ -27,7 +29,7 @@ function expectHidden(value: unknown, secrets: string[], what: string): void {
   for (const secret of secrets) {
     expect(
       text.includes(secret),
-      `${what} shows a secret in util.inspect or JSON.stringify: records a store returns need ` +
+      `${what} shows a secret in console.log, util.inspect or JSON.stringify: records a store returns need ` +
         "core's redaction hooks (defineTokenStore adds them)",
     ).toBe(false);
   }
