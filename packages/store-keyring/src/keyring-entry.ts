@@ -1,5 +1,6 @@
 import { CodexOAuthError, type ErrorCode, ErrorCodes } from '@codex-oauth/core';
 import type { AsyncEntry } from '@napi-rs/keyring';
+import { matchCodexAttributes } from './codex-attributes.js';
 import { findSessionBus, probeSessionBus } from './session-bus.js';
 
 /** Default upper bound of one keyring call (the binding's own D-Bus calls give up after 2 s). */
@@ -21,6 +22,11 @@ export interface KeyringEntry {
   set(value: string): Promise<void>;
   /** True when something was deleted. */
   delete(): Promise<boolean>;
+  /**
+   * Linux: gives a new item Codex's attribute set (see `matchCodexAttributes`); best effort,
+   * resolves whether it did. Elsewhere a no-op.
+   */
+  matchCodex(): Promise<boolean>;
   /** For messages: `Secret Service item "Codex Auth" / cli|…` and the like. */
   readonly location: string;
 }
@@ -86,6 +92,11 @@ export function keyringEntry(options: KeyringEntryOptions): KeyringEntry {
     get: () => call('read', (e, signal) => e.getPassword(signal)),
     set: (value) => call('write', (e, signal) => e.setPassword(value, signal)),
     delete: () => call('delete', (e, signal) => e.deletePassword(signal)),
+    async matchCodex() {
+      const bus = process.platform === 'linux' ? findSessionBus(env) : undefined;
+      if (bus?.kind !== 'socket') return false;
+      return matchCodexAttributes(bus.path, options.service, options.account, timeoutMs);
+    },
   };
 }
 

@@ -97,8 +97,11 @@ export function keyringStore(options: KeyringStoreOptions = {}): KeyringStore {
     // (and our in-process queue), which every writer of ours takes.
     write: (value, expected) =>
       underWriteLock(async () => {
-        if (expected !== undefined && (await entry.get()) !== expected) return false;
+        const current = await entry.get();
+        if (expected !== undefined && current !== expected) return false;
         await entry.set(value);
+        // A new item: give it the attributes Codex gives its own (best effort).
+        if (current === null) await entry.matchCodex();
         return true;
       }),
     remove: () => underWriteLock(() => entry.delete()),

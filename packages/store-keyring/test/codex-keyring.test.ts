@@ -61,6 +61,9 @@ const refreshes = (from: number, sender: string) =>
         String(r.headers['user-agent']).startsWith(sender),
     );
 const readEntry = (home: string) => rawEntry(home).getPassword();
+/** The lines `secret-tool search` prints for the one item of `account`. */
+const itemOf = (search: string, account: string) =>
+  search.split(/^\[/m).find((item) => item.includes(`attribute.username = ${account}\n`)) ?? '';
 
 describe.skipIf(skip || releases.length === 0)(
   titled(`Codex CLI <-> codex-oauth on one keyring entry${skip ? ` (skipped: ${skip})` : ''}`),
@@ -127,8 +130,11 @@ describe.skipIf(skip || releases.length === 0)(
         skew = 0;
         expect(result).toMatchObject({ storageUsed: 'keyring', email: ACCOUNT.email });
         expect(existsSync(join(home, 'auth.json'))).toBe(false);
-        const items = await service().search('Codex Auth');
-        expect(items).toContain(`attribute.username = ${keyringAccount(home)}`);
+        // The item we created carries the attributes Codex's own items carry.
+        const item = itemOf(await service().search('Codex Auth'), keyringAccount(home));
+        expect(item).toContain('attribute.application = rust-keyring');
+        expect(item).toContain('attribute.service = Codex Auth');
+        expect(item).toContain('attribute.target = default');
 
         const loggedIn = await codex(home, ['login', 'status']);
         expect(loggedIn.code, loggedIn.stderr).toBe(0);
