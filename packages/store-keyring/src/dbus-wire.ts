@@ -68,7 +68,7 @@ class Writer {
 }
 
 /** A method call: destination, path, interface, member, arguments. */
-export interface Call {
+interface Call {
   destination: string;
   path: string;
   interface: string;
@@ -228,7 +228,9 @@ export function openBus(path: string, timeoutMs: number): Promise<BusConnection>
       fail(new Error(`the D-Bus session bus did not answer within ${timeoutMs} ms`));
       reject(new Error('timeout'));
     }, timeoutMs);
-    socket.once('error', (error) => {
+    // `on`, not `once`: a later error (the daemon going away mid-call) must fail the calls, not
+    // become an unhandled 'error' event.
+    socket.on('error', (error) => {
       clearTimeout(timer);
       fail(error);
       reject(error);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
+import { openBus } from './dbus-wire.js';
 
 /** Where the D-Bus session bus is, as libdbus finds it, or why there is none. */
 export type SessionBus =
@@ -45,40 +45,22 @@ export function findSessionBus(env: Readonly<Record<string, string | undefined>>
 }
 
 /**
- * Checks that the bus daemon answers, within `timeoutMs`, by running the first step of the D-Bus
- * handshake (`AUTH EXTERNAL`) and hanging up. Why: the keyring binding connects synchronously on
- * the main thread, with no timeout for the handshake, so a bus that accepts connections and never
- * answers (a stopped daemon) would freeze the process. Resolves `null` when the bus answered,
- * else the reason.
+ * Checks that the bus daemon answers, within `timeoutMs`, by connecting, authenticating and
+ * saying Hello, then hanging up. Why: the keyring binding connects synchronously on the main
+ * thread, with no timeout for the handshake, so a bus that accepts connections and never answers
+ * (a stopped daemon) would freeze the process. Resolves `null` when the bus answered, else the
+ * reason.
  */
-export function probeSessionBus(path: string, timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const socket = connect({ path });
-    let answer = '';
-    const done = (reason: string | null) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(reason);
-    };
-    const timer = setTimeout(
-      () => done(`the D-Bus session bus did not answer within ${timeoutMs} ms`),
-      timeoutMs,
-    );
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      done(`the D-Bus session bus cannot be reached (${error.code ?? error.message})`),
-    );
-    socket.once('connect', () => {
-      const uid = String(process.getuid?.() ?? 0);
-      socket.write(`\0AUTH EXTERNAL ${Buffer.from(uid).toString('hex')}\r\n`);
-    });
-    socket.setEncoding('latin1').on('data', (chunk: string) => {
-      answer += chunk;
-      if (!answer.includes('\r\n')) return;
-      done(
-        answer.startsWith('OK ')
-          ? null
-          : 'the D-Bus session bus refused this user (AUTH EXTERNAL was rejected)',
-      );
-    });
-  });
+export async function probeSessionBus(path: string, timeoutMs: number): Promise<string | null> {
+  try {
+    (await openBus(path, timeoutMs)).close();
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) return `the D-Bus session bus cannot be reached (${code})`;
+    if ((error as Error).message === 'timeout') {
+      return `the D-Bus session bus did not answer within ${timeoutMs} ms`;
+    }
+    return `the D-Bus session bus refused this user (${(error as Error).message})`;
+  }
 }
