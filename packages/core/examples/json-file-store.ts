@@ -31,10 +31,9 @@ export function jsonFileStore(path: string): TokenStore {
       }),
     remove: () =>
       oneAtATime(path, () =>
-        rm(path).then(
-          () => true,
-          () => false,
-        ),
+        rm(path)
+          .then(() => true)
+          .catch(() => false),
       ),
     describe: () => ({ location: path }),
   });

@@ -67,5 +67,7 @@ export function lockTests(options: DescribeTokenStoreOptions): void {
         holder.kill();
       }
     }),
+    // Starting Node and the store in a child can take seconds on a loaded machine.
+    30_000,
   );
 }
