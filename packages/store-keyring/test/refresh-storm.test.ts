@@ -1,14 +1,16 @@
 /**
  * Sixteen of our processes, one expired sign-in in the keyring, all asking for a token at once:
  * the keyring has no lock of its own, so they serialise on Codex's `auth.lock` flock under
- * CODEX_HOME, and exactly one refresh request reaches the (fake) issuer.
+ * CODEX_HOME, and exactly one refresh request reaches the (fake) issuer. And the sign-in policy
+ * of config.toml holds in keyring mode as in file mode.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { login } from '@codex-oauth/core';
+import { ErrorCodes, login } from '@codex-oauth/core';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipReason, titled, useSecretService } from './secret-service-env.js';
@@ -29,37 +31,55 @@ beforeAll(async () => {
 });
 afterAll(() => fake?.stop());
 
-describe.skipIf(skipReason)(titled('store-keyring refresh storm'), { timeout: 60_000 }, () => {
-  it(`${PROCESSES} processes needing a refresh send one request`, async () => {
-    const home = join(root, 'storm');
-    const env = { CODEX_HOME: undefined, CODEX_REFRESH_TOKEN_URL_OVERRIDE: undefined };
-    skew = -TWO_HOURS; // the sign-in's access token is born expired
-    await login({
-      codexHome: home,
-      issuer: fake.url,
-      storage: 'keyring',
-      env,
-      flow: 'device',
-      interactive: true,
+describe.skipIf(skipReason)(
+  titled('store-keyring through the session'),
+  { timeout: 60_000 },
+  () => {
+    it("config.toml's sign-in restrictions apply in keyring mode too", async () => {
+      const home = join(root, 'policy');
+      await mkdir(home, { recursive: true });
+      await writeFile(
+        join(home, 'config.toml'),
+        'cli_auth_credentials_store = "keyring"\nforced_login_method = "api"\n',
+      );
+      const seen = fake.requests.length;
+      await expect(
+        login({ codexHome: home, issuer: fake.url, env: {}, flow: 'device', interactive: true }),
+      ).rejects.toMatchObject({ code: ErrorCodes.LOGIN_METHOD_FORBIDDEN });
+      expect(fake.requests.length).toBe(seen);
     });
-    skew = 0;
-    const seen = fake.requests.length;
 
-    const children = Array.from({ length: PROCESSES }, () => startChild(fake.url, home));
-    await Promise.all(children.map((c) => c.ready));
-    for (const c of children) c.go();
-    const answers = await Promise.all(children.map((c) => c.answer));
+    it(`${PROCESSES} processes needing a refresh send one request`, async () => {
+      const home = join(root, 'storm');
+      const env = { CODEX_HOME: undefined, CODEX_REFRESH_TOKEN_URL_OVERRIDE: undefined };
+      skew = -TWO_HOURS; // the sign-in's access token is born expired
+      await login({
+        codexHome: home,
+        issuer: fake.url,
+        storage: 'keyring',
+        env,
+        flow: 'device',
+        interactive: true,
+      });
+      skew = 0;
+      const seen = fake.requests.length;
 
-    expect(answers.every((a) => a.ok)).toBe(true);
-    expect(new Set(answers.map((a) => a.sha256)).size).toBe(1);
-    const refreshes = fake.requests
-      .slice(seen)
-      .filter((r) => (r.json as { grant_type?: string })?.grant_type === 'refresh_token');
-    expect(refreshes).toHaveLength(1);
-    expect(refreshes[0]?.status).toBe(200);
-    expect(existsSync(join(home, 'auth.json'))).toBe(false);
-  });
-});
+      const children = Array.from({ length: PROCESSES }, () => startChild(fake.url, home));
+      await Promise.all(children.map((c) => c.ready));
+      for (const c of children) c.go();
+      const answers = await Promise.all(children.map((c) => c.answer));
+
+      expect(answers.every((a) => a.ok)).toBe(true);
+      expect(new Set(answers.map((a) => a.sha256)).size).toBe(1);
+      const refreshes = fake.requests
+        .slice(seen)
+        .filter((r) => (r.json as { grant_type?: string })?.grant_type === 'refresh_token');
+      expect(refreshes).toHaveLength(1);
+      expect(refreshes[0]?.status).toBe(200);
+      expect(existsSync(join(home, 'auth.json'))).toBe(false);
+    });
+  },
+);
 
 /** One of our processes (the built core), started and held until `go()`. */
 function startChild(issuer: string, codexHome: string) {
