@@ -34,6 +34,9 @@ describe.skipIf(skip)(`--storage keyring${skip ? ` (skipped: ${skip})` : ''}`, (
     const withBus = { ...env, DBUS_SESSION_BUS_ADDRESS: (service as SecretService).address };
     const signIn = await runCli(['login', '--flow', 'device', '--storage', 'keyring'], withBus);
     expect(signIn.code, signIn.stderr).toBe(0);
+    expect(signIn.stderr).toMatch(
+      /Kept in the OS keyring \(Secret Service item "Codex Auth" \/ cli\|/,
+    );
     expect(existsSync(join(home, 'auth.json'))).toBe(false);
 
     // Without the flag, status finds nothing in auth.json (Codex's default is the file)...

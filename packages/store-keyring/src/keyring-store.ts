@@ -29,7 +29,7 @@ export interface KeyringStoreOptions {
   codexHome?: string;
   /** Read for `CODEX_HOME`, `HOME` and the D-Bus session bus; default `process.env`. */
   env?: Record<string, string | undefined>;
-  /** Longest wait for one keyring call; default 5 000 ms. */
+  /** Longest wait for one keyring call; default `CODEX_OAUTH_KEYRING_TIMEOUT_MS`, else 5 000 ms. */
   timeoutMs?: number;
   /**
    * Takes Codex's `auth.lock` (refreshes) and `auth.json.lock` (writes) under `CODEX_HOME`, so
@@ -76,7 +76,7 @@ export function keyringStore(options: KeyringStoreOptions = {}): KeyringStore {
   const env = options.env ?? process.env;
   const codexHome = resolveKeyringHome(options.codexHome, env);
   const account = keyringAccount(codexHome);
-  const timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? timeoutFromEnv(env) ?? KEYRING_TIMEOUT_MS;
   const entry = keyringEntry({ service: KEYRING_SERVICE, account, timeoutMs, env });
   const { fileLock } = options;
   const inProcess = queueFor(account);
@@ -155,6 +155,12 @@ export function keyringStore(options: KeyringStoreOptions = {}): KeyringStore {
       });
     },
   });
+}
+
+/** `CODEX_OAUTH_KEYRING_TIMEOUT_MS`, when it is a positive number (so the CLI can set it too). */
+function timeoutFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const value = Number(env.CODEX_OAUTH_KEYRING_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 // One FIFO queue per keyring account in this process, shared by every store on that entry: the

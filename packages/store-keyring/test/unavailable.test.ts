@@ -119,17 +119,22 @@ describe.skipIf(skipReason)(titled('store-keyring when the keyring cannot be use
     extra = await startSecretService();
     extra.freezeBus();
     const dir = join(root, 'frozen');
-    const child = await run(process.execPath, [CHILD, dir, '800'], {
+    // The timeout from the environment (the CLI's way to set it), named in the message.
+    const child = await run(process.execPath, [CHILD, dir], {
       env: {
         ...process.env,
         ...busEnv(extra),
+        CODEX_OAUTH_KEYRING_TIMEOUT_MS: '800',
         CODEX_OAUTH_TEST_RECORD: JSON.stringify(makeTestRecord()),
       },
       // Far beyond the call's timeout: reaching this would mean a hang.
       timeout: 20_000,
     });
     extra.resume();
-    expect(JSON.parse(child.stdout)).toMatchObject({ outcome: ErrorCodes.KEYRING_UNAVAILABLE });
+    expect(JSON.parse(child.stdout)).toMatchObject({
+      outcome: ErrorCodes.KEYRING_UNAVAILABLE,
+      message: expect.stringContaining('did not answer within 800 ms'),
+    });
   });
 
   it.skipIf(noKeyctl)(

@@ -65,6 +65,10 @@ export const login: CommandRun = async (ctx) => {
     out.success(`Signed in as ${who}`);
   }
   if (result.expiresAt) out.line(out.c.dim(`  Access token expires ${when(result.expiresAt)}.`));
+  const location = options.store.describe?.().location;
+  if (result.storageUsed === 'keyring' && location) {
+    out.line(out.c.dim(`  Kept in the OS keyring (${location}), the entry Codex reads.`));
+  }
   if (!result.persisted) {
     out.warn('Memory storage: the session ends with this process; the Codex CLI will not see it.');
   }
