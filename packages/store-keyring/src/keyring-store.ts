@@ -42,6 +42,8 @@ export interface KeyringStoreOptions {
   refreshLockTimeoutMs?: number;
   /** The sign-in policy to report (Codex's `config.toml` restrictions, read by the session). */
   signIn?: () => SignInPolicy | undefined;
+  /** More warnings to report (the session passes Codex's `config.toml` ones that still apply). */
+  warnings?: () => readonly string[];
 }
 
 /** The keyring store: a {@link TokenStore} plus where its entry is. */
@@ -127,7 +129,9 @@ export function keyringStore(options: KeyringStoreOptions = {}): KeyringStore {
     account,
     describe() {
       const signIn = options.signIn?.();
-      return { ...describe?.(), ...(signIn && { signIn }) };
+      const base = describe?.() ?? {};
+      const warnings = [...(base.warnings ?? []), ...(options.warnings?.() ?? [])];
+      return { ...base, warnings, ...(signIn && { signIn }) };
     },
     /** Moves a damaged entry to `<account>.bak-<time>` (for `login --force`), keeping it. */
     async quarantine(): Promise<string | null> {

@@ -18,6 +18,7 @@ export interface KeyringStoreModule {
     env?: Record<string, string | undefined>;
     fileLock: FileStoreModule['withLock'];
     signIn?: () => ReturnType<NonNullable<TokenStore['describe']>>['signIn'];
+    warnings?: () => readonly string[];
   }): TokenStore;
 }
 
@@ -77,6 +78,13 @@ export async function chooseStorage(options: ChooseStorageOptions): Promise<Stor
       env,
       fileLock: file.withLock,
       signIn: () => files.describe?.().signIn,
+      // store-file's warnings still apply (a config.toml that does not parse, the lock fallback:
+      // the keyring store takes the same locks), except the ones about Codex reading the keyring.
+      warnings: () =>
+        (files.describe?.().warnings ?? []).filter(
+          (warning) =>
+            !warning.includes('cli_auth_credentials_store') && !warning.includes(' has mode '),
+        ),
     });
   if (mode === 'keyring') {
     const store = keyringFor(await options.keyring());

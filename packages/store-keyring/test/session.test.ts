@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, login } from '@codex-oauth/core';
+import { ErrorCodes, login, status } from '@codex-oauth/core';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipReason, titled, useSecretService } from './secret-service-env.js';
@@ -47,6 +47,21 @@ describe.skipIf(skipReason)(
         login({ codexHome: home, issuer: fake.url, env: {}, flow: 'device', interactive: true }),
       ).rejects.toMatchObject({ code: ErrorCodes.LOGIN_METHOD_FORBIDDEN });
       expect(fake.requests.length).toBe(seen);
+    });
+
+    it("config.toml's warnings still reach results in keyring mode, but not the file-mode ones", async () => {
+      const home = join(root, 'warnings');
+      await mkdir(home, { recursive: true });
+      await writeFile(
+        join(home, 'config.toml'),
+        'cli_auth_credentials_store = "keyring"\nforced_login_method = "bogus"\n',
+      );
+      const result = await status({ codexHome: home, issuer: fake.url, env: {} });
+      expect(result.storageUsed).toBe('keyring');
+      const warnings = result.warnings.join('\n');
+      expect(warnings).toContain('forced_login_method');
+      // "Codex will not read auth.json" is true of file mode only.
+      expect(warnings).not.toContain('cli_auth_credentials_store');
     });
 
     it(`${PROCESSES} processes needing a refresh send one request`, async () => {
