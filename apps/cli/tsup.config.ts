@@ -73,7 +73,7 @@ const COMMANDS = [
 
 const packagesDir = join(import.meta.dirname, '..', '..', 'packages');
 const WORKSPACE_SOURCES = Object.fromEntries(
-  ['core', 'env-detect', 'net-ca', 'store-file', 'store-memory', 'store-redis'].map((name) => [
+  ['core', 'env-detect', 'net-ca', 'store-file', 'store-keyring', 'store-memory', 'store-redis'].map((name) => [
     `@codex-oauth/${name}`,
     join(packagesDir, name, 'src', 'index.ts'),
   ]),
@@ -117,8 +117,10 @@ export default defineConfig(
       // the built-ins before the lazy-builtins plugin below sees them, so externals are listed here.
       skipNodeModulesBundle: false,
       removeNodeProtocol: false,
-      // node-redis is loaded only by `--storage redis`, from node_modules (never at start-up).
-      external: ['undici', 'ci-info', 'redis'],
+      // node-redis is loaded only by `--storage redis`, from node_modules (never at start-up);
+      // @napi-rs/keyring loads a prebuilt .node for the platform: it stays in node_modules, and
+      // store-keyring requires it only when the keyring is used.
+      external: ['undici', 'ci-info', 'redis', '@napi-rs/keyring'],
       // One self-contained bundle per command instead of shared chunks: esbuild assigns code to
       // chunks by file reachability, and through core's `index.ts` barrel every file of core is
       // "reachable" from every command, which put the loopback server, the flows and their Node

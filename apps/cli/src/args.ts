@@ -21,7 +21,7 @@ export type Command = (typeof COMMANDS)[number];
 /** Every flag after parsing; absent flags are `undefined`. */
 export interface Flags {
   flow?: 'auto' | 'browser' | 'device' | 'paste';
-  storage?: 'auto' | 'file' | 'memory' | 'redis';
+  storage?: 'auto' | 'file' | 'keyring' | 'memory' | 'redis';
   /** `--redis-url` (may hold a password: never echo it). */
   redisUrl?: string;
   redisKey?: string;
@@ -166,7 +166,7 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
   }
   const storage = text('storage');
   if (storage !== undefined) {
-    flags.storage = oneOf(storage, ['auto', 'file', 'memory', 'redis'], 'storage', command);
+    flags.storage = oneOf(storage, ['auto', 'file', 'keyring', 'memory', 'redis'], 'storage', command);
   }
   const redisUrl = text('redis-url');
   if (redisUrl !== undefined) {

@@ -73,6 +73,8 @@ const TABLE: Record<ReportedCode, Entry> = {
   CODEX_OAUTH_ACCOUNT_NOT_FOUND: { title: 'No such account', exit: Exit.ERROR },
   CODEX_OAUTH_ACCOUNT_AMBIGUOUS: { title: 'Which account?', exit: Exit.ERROR },
   CODEX_OAUTH_ACCOUNT_SWITCH_REFUSED: { title: 'Switch refused', exit: Exit.ERROR },
+  CODEX_OAUTH_KEYRING_UNAVAILABLE: { title: 'OS keyring unavailable', exit: Exit.ERROR },
+  CODEX_OAUTH_KEYRING_LOCKED: { title: 'OS keyring locked', exit: Exit.ERROR },
   CODEX_OAUTH_LOCK_BUSY: { title: 'auth.json is locked', exit: Exit.ERROR },
   CODEX_OAUTH_LOCK_TIMEOUT: { title: 'auth.json lock timed out', exit: Exit.ERROR },
   CODEX_OAUTH_UNEXPECTED: { title: 'Unexpected error', exit: Exit.ERROR },

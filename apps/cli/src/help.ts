@@ -1,6 +1,8 @@
 import type { Command } from './args.js';
 
-const COMMON = `  --storage auto|file|memory|redis  where tokens live (default auto = $CODEX_HOME/auth.json)
+const COMMON = `  --storage auto|file|keyring|memory|redis
+                              where tokens live: auth.json, Codex's OS keyring entry, memory or
+                              Redis (default auto: what Codex's config.toml says, else auth.json)
   --redis-url URL             with --storage redis: redis:// or rediss:// (or $CODEX_OAUTH_REDIS_URL)
   --redis-key KEY             with --storage redis: the record's key (or $CODEX_OAUTH_REDIS_KEY,
                               default codex-oauth:default)

@@ -1,34 +1,48 @@
-import type { SessionOptions, TokenStore } from '@codex-oauth/core';
-import { fileStore } from '@codex-oauth/store-file';
+import { chooseStorage, type SessionOptions, type TokenStore } from '@codex-oauth/core';
+import * as storeFile from '@codex-oauth/store-file';
 import { memoryStore } from '@codex-oauth/store-memory';
 import { redisStore } from '@codex-oauth/store-redis';
 import type { Context } from './context.js';
 import { UsageError } from './usage-error.js';
+
+// Why each store of this process was chosen, for `status` and `doctor` (not part of the store).
+const reasons = new WeakMap<TokenStore, string>();
 
 /**
  * The session options every command passes to `@codex-oauth/core`, from the common flags.
  *
  * The CLI builds the store itself and hands it over as `store` instead of naming `storage`: core
  * would import the store package by a variable specifier that no bundler follows, which would load
- * a second, unbundled copy of core at start-up. The store is the same one `storage` would pick.
+ * a second, unbundled copy of core at start-up. The store is the one `storage` would pick, by the
+ * same `chooseStorage` (`auto` follows Codex's `cli_auth_credentials_store`); store-keyring is
+ * loaded only when the keyring is asked for.
  *
  * `cancellable: false` leaves out the Ctrl-C signal, for calls that never wait (`status`): the
  * signal's AbortController costs ~0.3 ms to load, in the start-up of the command run most often.
  */
-export function sessionOptions(
+export async function sessionOptions(
   ctx: Context,
   { cancellable = true }: { cancellable?: boolean } = {},
-): SessionOptions & { store: TokenStore } {
+): Promise<SessionOptions & { store: TokenStore }> {
   const { flags } = ctx;
-  const store: TokenStore =
-    flags.storage === 'memory'
-      ? memoryStore()
-      : flags.storage === 'redis'
-        ? openRedisStore(ctx)
-        : fileStore({
-            ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
-            env: ctx.env,
-          });
+  let store: TokenStore;
+  if (flags.storage === 'memory') {
+    store = memoryStore();
+    reasons.set(store, 'storage "memory" was asked for: nothing is stored on disk');
+  } else if (flags.storage === 'redis') {
+    store = openRedisStore(ctx);
+    reasons.set(store, 'storage "redis" was asked for');
+  } else {
+    const choice = await chooseStorage({
+      storage: flags.storage ?? 'auto',
+      ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
+      env: ctx.env,
+      file: storeFile,
+      keyring: () => import('@codex-oauth/store-keyring'),
+    });
+    store = choice.store;
+    reasons.set(store, choice.reason);
+  }
   return {
     store,
     ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
@@ -54,6 +68,11 @@ function openRedisStore(ctx: Context): TokenStore {
   const store = redisStore({ url, key });
   ctx.atExit?.(() => store.dispose());
   return store;
+}
+
+/** Why `store` (from {@link sessionOptions}) was chosen, in words. */
+export function storageReason(store: TokenStore): string | undefined {
+  return reasons.get(store);
 }
 
 /** The issuer a command talks to: `--issuer`, else `CODEX_OAUTH_ISSUER`, else OpenAI's. */

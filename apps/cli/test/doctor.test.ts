@@ -69,15 +69,32 @@ describe('doctor', () => {
     }
   });
 
-  it('flags a keyring credential store in config.toml and a damaged auth.json', async () => {
+  it('with --storage file, flags a keyring credential store in config.toml and a damaged auth.json', async () => {
     await writeFile(join(home, 'config.toml'), 'cli_auth_credentials_store = "keyring"\n');
     await writeFile(join(home, 'auth.json'), '{ nope');
-    const { r, byId } = await doctor();
+    const { r, byId } = await doctor(['--storage', 'file']);
     expect(byId('codex-config')).toMatchObject({
       verdict: 'fail',
       fix: expect.stringContaining('cli_auth_credentials_store = "file"'),
     });
     expect(byId('auth')).toMatchObject({ verdict: 'fail', details: ['CODEX_OAUTH_STORE_CORRUPT'] });
+    expect(r.code).toBe(2);
+  });
+
+  it('follows a keyring credential store, and says what is missing when no keyring answers', async () => {
+    await writeFile(join(home, 'config.toml'), 'cli_auth_credentials_store = "keyring"\n');
+    // The sandbox has no D-Bus session bus (no DBUS_SESSION_BUS_ADDRESS, no XDG_RUNTIME_DIR).
+    const { r, byId } = await doctor();
+    expect(byId('storage')?.summary).toMatch(
+      /^keyring \(Secret Service item "Codex Auth" \/ cli\|/,
+    );
+    expect(byId('storage')?.details.join(' ')).toContain('cli_auth_credentials_store = "keyring"');
+    expect(byId('codex-config')?.verdict).toBe('ok');
+    expect(byId('auth')).toMatchObject({
+      verdict: 'fail',
+      details: ['CODEX_OAUTH_KEYRING_UNAVAILABLE'],
+      summary: expect.stringContaining('no D-Bus session bus'),
+    });
     expect(r.code).toBe(2);
   });
 

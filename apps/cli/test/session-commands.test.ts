@@ -57,6 +57,7 @@ describe('status', () => {
       'path',
       'planType',
       'storage',
+      'storageReason',
       'warnings',
     ]);
   });

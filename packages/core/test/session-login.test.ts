@@ -318,10 +318,18 @@ describe('auth.json specifics', () => {
     expect(existsSync(join(home.dir, 'auth.json'))).toBe(false);
   });
 
-  it('a keyring credentials store puts a warning on results', async () => {
+  it('a keyring credentials store: auto follows it (typed error with no keyring); file warns', async () => {
     await writeFile(join(home.dir, 'config.toml'), 'cli_auth_credentials_store = "keyring"\n');
-    const result = await login(baseOptions(fake, home.dir));
+    // No session bus at all, whatever the machine has: nothing may reach a real keyring here.
+    const opts = baseOptions(fake, home.dir);
+    opts.env = { ...opts.env, DBUS_SESSION_BUS_ADDRESS: undefined, XDG_RUNTIME_DIR: home.dir };
+    await expect(status(opts)).rejects.toMatchObject({
+      code: ErrorCodes.KEYRING_UNAVAILABLE,
+      message: expect.stringContaining('no D-Bus session bus'),
+    });
+    const file = { ...opts, storage: 'file' as const };
+    const result = await login(file);
     expect(result.warnings.join('\n')).toContain('cli_auth_credentials_store');
-    expect((await status(baseOptions(fake, home.dir))).warnings.join('\n')).toContain('keyring');
+    expect((await status(file)).warnings.join('\n')).toContain('keyring');
   });
 });

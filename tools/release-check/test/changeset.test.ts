@@ -3,7 +3,11 @@ import { changesetDryRun } from '../src/changeset-dry-run.js';
 import { publicPackages } from '../src/workspace.js';
 
 const CORE = '@codex-oauth/core';
-const STORES = ['@codex-oauth/store-file', '@codex-oauth/store-memory'];
+const STORES = [
+  '@codex-oauth/store-file',
+  '@codex-oauth/store-keyring',
+  '@codex-oauth/store-memory',
+];
 const before = new Map(publicPackages().map((p) => [p.name, p.version]));
 const major = (v: string) => Number(v.split('.')[0]);
 const minor = (v: string) => Number(v.split('.')[1]);

@@ -25,7 +25,7 @@ import { UsageError } from '../usage-error.js';
  */
 export const login: CommandRun = async (ctx) => {
   const { out, flags } = ctx;
-  const options = sessionOptions(ctx);
+  const options = await sessionOptions(ctx);
   if (flags.add && flags.force) {
     throw new UsageError(
       '--add keeps the current account and --force replaces it: choose one.',
@@ -120,6 +120,10 @@ export const login: CommandRun = async (ctx) => {
     }
   }
   if (result.expiresAt) out.line(out.c.dim(`  Access token expires ${when(result.expiresAt)}.`));
+  const location = options.store.describe?.().location;
+  if (result.storageUsed === 'keyring' && location) {
+    out.line(out.c.dim(`  Kept in the OS keyring (${location}), the entry Codex reads.`));
+  }
   if (!result.persisted) {
     out.warn('Memory storage: the session ends with this process; the Codex CLI will not see it.');
   }

@@ -12,7 +12,7 @@ import { describeAccount } from '../ui/format.js';
  */
 export const logout: CommandRun = async (ctx) => {
   const { out, flags } = ctx;
-  const options = { ...sessionOptions(ctx), ...accountOptions(ctx) };
+  const options = { ...(await sessionOptions(ctx)), ...accountOptions(ctx) };
   // Who is signed in, for the message; a damaged file is still removed (core moves it aside).
   const before = await readStatus(options).catch(() => null);
   const spinner = flags.json || flags.noRevoke ? undefined : out.spinner('Signing out…');

@@ -14,7 +14,7 @@ export const refresh: CommandRun = async (ctx) => {
   let s: Awaited<ReturnType<typeof refreshSession>>;
   try {
     s = await refreshSession({
-      ...sessionOptions(ctx),
+      ...(await sessionOptions(ctx)),
       ...(ctx.flags.account !== undefined && accountOptions(ctx)),
       force: flags.force,
       onEvent: (event) => {

@@ -2,7 +2,7 @@ import { status as readStatus, type Status } from '@codex-oauth/core';
 import { accountOptions } from '../accounts-options.js';
 import type { CommandRun } from '../context.js';
 import { Exit } from '../error-table.js';
-import { sessionOptions } from '../session.js';
+import { sessionOptions, storageReason } from '../session.js';
 import { describeAccount, rows, when } from '../ui/format.js';
 import type { Output } from '../ui/output.js';
 
@@ -18,11 +18,13 @@ export interface StatusDocument {
   needsRefresh: boolean;
   storage: string;
   path: string | null;
+  /** Why this storage: the flag, or what Codex's config.toml says (and any fallback). */
+  storageReason: string | null;
   warnings: string[];
 }
 
 /** {@link Status} as the `--json` document. */
-export function statusDocument(s: Status): StatusDocument {
+export function statusDocument(s: Status, storageReason: string | null = null): StatusDocument {
   return {
     authenticated: s.authenticated,
     authMode: s.authMode,
@@ -34,12 +36,19 @@ export function statusDocument(s: Status): StatusDocument {
     needsRefresh: s.needsRefresh,
     storage: s.storageUsed,
     path: s.path ?? null,
+    storageReason,
     warnings: s.warnings,
   };
 }
 
+/** Where the store keeps the sign-in and why it was chosen, for the human summary. */
+export interface StorageNote {
+  location?: string | undefined;
+  reason?: string | undefined;
+}
+
 /** The human summary of a {@link Status}, on stderr. */
-export function printStatus(out: Output, s: Status): void {
+export function printStatus(out: Output, s: Status, storage: StorageNote = {}): void {
   const { c } = out;
   if (!s.authenticated) {
     out.line(`${c.red('✗')} Not signed in. Run ${c.bold('codex-oauth login')} to sign in.`);
@@ -59,18 +68,22 @@ export function printStatus(out: Output, s: Status): void {
     }
     if (s.lastRefresh) lines.push(['Last refresh', when(s.lastRefresh)]);
   }
-  lines.push(['Storage', s.path ? `${s.storageUsed} ${c.dim(s.path)}` : s.storageUsed]);
+  const where = s.path ?? storage.location;
+  lines.push(['Storage', where ? `${s.storageUsed} ${c.dim(where)}` : s.storageUsed]);
+  if (storage.reason) lines.push(['Chosen by', c.dim(storage.reason)]);
   out.line(rows(lines));
   for (const warning of s.warnings) out.warn(warning);
 }
 
 /** `codex-oauth status`: exit 0 signed in, 1 not signed in; errors (exit 2) are thrown. */
 export const status: CommandRun = async (ctx) => {
-  const s = await readStatus({
-    ...sessionOptions(ctx, { cancellable: false }),
+  const options = {
+    ...(await sessionOptions(ctx, { cancellable: false })),
     ...(ctx.flags.account !== undefined && accountOptions(ctx)),
-  });
-  if (ctx.flags.json) ctx.out.document(statusDocument(s));
-  else printStatus(ctx.out, s);
+  };
+  const s = await readStatus(options);
+  const reason = storageReason(options.store);
+  if (ctx.flags.json) ctx.out.document(statusDocument(s, reason ?? null));
+  else printStatus(ctx.out, s, { location: options.store.describe?.().location, reason });
   return s.authenticated ? Exit.OK : Exit.NOT_SIGNED_IN;
 };

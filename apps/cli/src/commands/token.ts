@@ -10,7 +10,10 @@ import { sessionOptions } from '../session.js';
  * nothing. The only command that prints a secret, because that is its job.
  */
 export const token: CommandRun = async (ctx) => {
-  const { accessToken } = await getAccessToken({ ...sessionOptions(ctx), ...accountOptions(ctx) });
+  const { accessToken } = await getAccessToken({
+    ...(await sessionOptions(ctx)),
+    ...accountOptions(ctx),
+  });
   ctx.out.stdout(accessToken);
   // A token that looks expired on arrival is the clock's fault, not the issuer's: say so on
   // stderr (stdout stays the token alone). `status` reads the store only, no request.

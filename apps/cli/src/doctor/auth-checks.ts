@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { CLOCK_SKEW_PREFIX, status as readStatus } from '@codex-oauth/core';
+import { CLOCK_SKEW_PREFIX, status as readStatus, type TokenStore } from '@codex-oauth/core';
 import { lockBackend, readCodexConfig } from '@codex-oauth/store-file';
 import type { Context } from '../context.js';
-import { sessionOptions } from '../session.js';
+import { sessionOptions, storageReason } from '../session.js';
 import { describeAccount, when } from '../ui/format.js';
 import { type Check, check } from './check.js';
 
@@ -12,49 +12,51 @@ import { type Check, check } from './check.js';
  */
 export async function authChecks(ctx: Context): Promise<Check[]> {
   const checks: Check[] = [];
-  let options: ReturnType<typeof sessionOptions>;
+  let options: Awaited<ReturnType<typeof sessionOptions>>;
   try {
-    options = sessionOptions(ctx);
+    options = await sessionOptions(ctx);
   } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const home = code === 'CODEX_OAUTH_CODEX_HOME_INVALID';
     return [
       check(
-        'codex-home',
-        'CODEX_HOME',
+        home ? 'codex-home' : 'storage',
+        home ? 'CODEX_HOME' : 'Storage',
         'fail',
         (error as Error).message,
-        [],
-        'Create the directory or unset CODEX_HOME',
+        typeof code === 'string' && !home ? [code] : [],
+        home ? 'Create the directory or unset CODEX_HOME' : 'codex-oauth doctor --storage file',
       ),
     ];
   }
-  const store = options.store as { kind: string; codexHome?: string; path?: string };
-  if (store.kind !== 'file' || !store.codexHome || !store.path) {
+  const store = options.store as TokenStore & { codexHome?: string };
+  const location = store.path ?? store.describe?.().location;
+  checks.push(
+    check('storage', 'Storage', 'info', `${store.kind}${location ? ` (${location})` : ''}`, [
+      storageReason(store) ?? 'the store given to the session',
+    ]),
+  );
+  if (store.kind === 'memory' || !store.codexHome) {
     checks.push(
       check('auth', 'Stored sign-in', 'info', 'memory storage: nothing is stored on disk'),
     );
     return checks;
   }
+  const label = store.kind === 'keyring' ? 'Keyring entry' : 'auth.json';
   try {
     const s = await readStatus(options);
     if (!s.authenticated) {
       checks.push(
-        check(
-          'auth',
-          'auth.json',
-          'info',
-          `not signed in (${s.path ?? store.path})`,
-          [],
-          'codex-oauth login',
-        ),
+        check('auth', label, 'info', `not signed in (${location})`, [], 'codex-oauth login'),
       );
     } else {
-      const details = [`mode ${s.authMode}`, `path ${s.path ?? store.path}`];
+      const details = [`mode ${s.authMode}`, `${store.path ? 'path' : 'in'} ${location}`];
       if (s.expiresAt) details.push(`access token expires ${when(s.expiresAt)}`);
       if (s.lastRefresh) details.push(`last refresh ${when(s.lastRefresh)}`);
       checks.push(
         check(
           'auth',
-          'auth.json',
+          label,
           s.needsRefresh ? 'info' : 'ok',
           `signed in as ${describeAccount(s)}${s.needsRefresh ? '; refresh due' : ''}`,
           details,
@@ -75,10 +77,12 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
         ),
       );
     }
-    const mode = await stat(store.path).then(
-      (st) => st.mode & 0o777,
-      () => null,
-    );
+    const mode = store.path
+      ? await stat(store.path).then(
+          (st) => st.mode & 0o777,
+          () => null,
+        )
+      : null;
     if (mode !== null && (mode & 0o077) !== 0) {
       checks.push(
         check(
@@ -95,16 +99,19 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
     const code = (error as { code?: unknown }).code;
     // A Codex login we do not manage (a personal access token, an agent identity) is valid.
     const unmanaged = code === 'CODEX_OAUTH_UNMANAGED_LOGIN';
+    const keyring = typeof code === 'string' && code.startsWith('CODEX_OAUTH_KEYRING_');
     checks.push(
       check(
         'auth',
-        'auth.json',
+        label,
         unmanaged ? 'info' : 'fail',
         (error as Error).message,
         typeof code === 'string' ? [code] : [],
         unmanaged
           ? 'nothing, if Codex should keep using it; codex-oauth login --force replaces it'
-          : 'codex-oauth login --force (moves the damaged file aside and signs in again)',
+          : keyring
+            ? 'Start or unlock the Secret Service, or set cli_auth_credentials_store = "file"'
+            : 'codex-oauth login --force (moves the damaged data aside and signs in again)',
       ),
     );
   }
@@ -122,11 +129,23 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
         ),
   );
   const config = readCodexConfig(store.codexHome);
+  // keyring/auto are followed (the keyring entry is shared with Codex); a conflict is auth.json
+  // in use while Codex reads the keyring (--storage file, or the auto fallback), or ephemeral.
   const conflict =
-    config.credentialsStore === 'keyring' ||
-    config.credentialsStore === 'auto' ||
-    config.credentialsStore === 'ephemeral';
-  if (conflict) {
+    config.credentialsStore === 'ephemeral' ||
+    (store.kind === 'file' &&
+      (config.credentialsStore === 'keyring' || config.credentialsStore === 'auto'));
+  if (store.kind === 'keyring') {
+    checks.push(
+      check(
+        'codex-config',
+        'Codex config',
+        'ok',
+        `cli_auth_credentials_store = "${config.credentialsStore}" in ${config.path}: the keyring entry is shared with Codex`,
+        config.warnings.filter((w) => !w.includes('cli_auth_credentials_store')),
+      ),
+    );
+  } else if (conflict) {
     checks.push(
       check(
         'codex-config',

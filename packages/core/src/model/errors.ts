@@ -67,6 +67,10 @@ export const ErrorCodes = {
    * token, an agent identity, a Bedrock key): it is reported, never refreshed or rewritten.
    */
   UNMANAGED_LOGIN: 'CODEX_OAUTH_UNMANAGED_LOGIN',
+  /** The OS keyring cannot be used: no D-Bus session bus, no Secret Service, no answer in time. */
+  KEYRING_UNAVAILABLE: 'CODEX_OAUTH_KEYRING_UNAVAILABLE',
+  /** The OS keyring is locked and unlocking it needs a prompt no one can answer here. */
+  KEYRING_LOCKED: 'CODEX_OAUTH_KEYRING_LOCKED',
   /** The store's lock is held by another process and the caller asked not to wait. */
   LOCK_BUSY: 'CODEX_OAUTH_LOCK_BUSY',
   /** The store's lock stayed held longer than the caller was willing to wait. */

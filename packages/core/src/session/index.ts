@@ -36,3 +36,10 @@ export {
 export type { LoginResult, Status } from './results.js';
 export { status } from './status.js';
 export { submitRedirect } from './submit-redirect.js';
+export {
+  type ChooseStorageOptions,
+  chooseStorage,
+  type FileStoreModule,
+  type KeyringStoreModule,
+  type StorageChoice,
+} from './storage-choice.js';

@@ -18,15 +18,17 @@ export type Flow = 'auto' | 'browser' | 'browser_code' | 'device' | 'device_code
 export type FlowUsed = 'browser_code' | 'device_code';
 
 /**
- * Where tokens live: `auto` and `file` mean `auth.json` (store-file), `memory` this process,
- * `redis` the key `CODEX_OAUTH_REDIS_KEY` at `CODEX_OAUTH_REDIS_URL` (store-redis).
- */
-export type Storage = 'auto' | 'file' | 'memory' | 'redis';
+   * Where tokens live: `file` is `auth.json` (store-file), `keyring` the OS keyring entry Codex
+   * uses (store-keyring), `memory` this process, `redis` the key `CODEX_OAUTH_REDIS_KEY` at
+   * `CODEX_OAUTH_REDIS_URL` (store-redis); `auto` follows Codex's `cli_auth_credentials_store` in
+   * `config.toml` (`file` when unset).
+   */
+export type Storage = 'auto' | 'file' | 'keyring' | 'memory' | 'redis';
 
 /**
  * Which store a result came from: `'file'`, `'memory'`, or the `kind` of a custom `store`.
  */
-export type StorageUsed = 'file' | 'memory' | (string & {});
+export type StorageUsed = 'file' | 'keyring' | 'memory' | (string & {});
 
 /** Options every session function accepts (SPEC.md §3). */
 export interface SessionOptions {
@@ -40,7 +42,7 @@ export interface SessionOptions {
   clientId?: string;
   /** `'openai'` (default), `'oidc'` (discovered from `issuer`), or a profile object. */
   provider?: 'openai' | 'oidc' | Provider;
-  /** Default `auto` (= `file`). Ignored when `store` is given. */
+  /** Default `auto` (what Codex's `config.toml` says; `file` when unset). Ignored when `store` is given. */
   storage?: Storage;
   /** A ready {@link TokenStore}; wins over `storage`. */
   store?: TokenStore;
@@ -164,13 +166,20 @@ export function normalizeFlow(flow: Flow | undefined): FlowUsed | 'auto' | 'past
 }
 
 /** Checks the `storage` option; anything else is `CODEX_OAUTH_INVALID_OPTION`. */
-export function normalizeStorage(storage: Storage | undefined): 'file' | 'memory' | 'redis' {
+export function normalizeStorage(storage: Storage | undefined): Storage {
   const value = storage ?? 'auto';
-  if (value === 'auto' || value === 'file') return 'file';
-  if (value === 'memory' || value === 'redis') return value;
+  if (
+    value === 'auto' ||
+    value === 'file' ||
+    value === 'keyring' ||
+    value === 'memory' ||
+    value === 'redis'
+  ) {
+    return value;
+  }
   throw new CodexOAuthError(
     ErrorCodes.INVALID_OPTION,
-    `Unknown storage ${JSON.stringify(storage)}: use 'auto', 'file', 'memory' or 'redis'.`,
+    `Unknown storage ${JSON.stringify(storage)}: use 'auto', 'file', 'keyring', 'memory' or 'redis'.`,
   );
 }
 

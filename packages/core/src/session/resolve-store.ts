@@ -2,6 +2,9 @@ import { resolveAccountStore } from '../accounts/accounts-api.js';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import { normalizeStorage, type SessionOptions } from './options.js';
+import { chooseStorage, type FileStoreModule, type KeyringStoreModule } from './storage-choice.js';
+
+type FileStoreStore = ReturnType<FileStoreModule['fileStore']>;
 
 /** What a built-in store is made from: the call's `codexHome` option and merged environment. */
 interface StoreInput {
@@ -22,6 +25,11 @@ interface BuiltInStore {
    * store object, so single-flight refresh (keyed on the store) spans them.
    */
   key(input: StoreInput): string;
+  /**
+   * Builds the store from the imported package when one factory call is not enough (`auto` and
+   * `keyring` start from store-file and may add store-keyring); `factory` is what it starts with.
+   */
+  compose?(module: unknown, input: StoreInput): Promise<TokenStore>;
 }
 
 // storage name → package and factory. Add a row for a new built-in store; `normalizeStorage`
@@ -30,10 +38,25 @@ const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
   file: {
     specifier: '@codex-oauth/store-file',
     factory: 'fileStore',
-    options: ({ codexHome, env }) => ({ ...(codexHome !== undefined && { codexHome }), env }),
-    // What resolveCodexHome reads.
-    key: ({ codexHome, env }) =>
-      JSON.stringify([codexHome, env.CODEX_HOME, env.HOME, env.USERPROFILE].map((v) => v ?? null)),
+    options: fileOptions,
+    key: homeKey,
+  },
+  // `auto` follows Codex's config.toml (file, keyring, or keyring with the file as fallback);
+  // `keyring` is Codex's keyring entry. Both start from store-file, which resolves CODEX_HOME,
+  // reads config.toml and lends its auth.lock flock (a store package never imports another).
+  auto: {
+    specifier: '@codex-oauth/store-file',
+    factory: 'fileStore',
+    options: fileOptions,
+    key: homeKey,
+    compose: (module, input) => choose('auto', module, input),
+  },
+  keyring: {
+    specifier: '@codex-oauth/store-file',
+    factory: 'fileStore',
+    options: fileOptions,
+    key: homeKey,
+    compose: (module, input) => choose('keyring', module, input),
   },
   // One memory store per process, so `login` then `status` see the same session; logout
   // disposes it and the next call starts a fresh one.
@@ -63,6 +86,35 @@ const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
     key: ({ env }) => JSON.stringify([env.CODEX_OAUTH_REDIS_URL, env.CODEX_OAUTH_REDIS_KEY]),
   },
 };
+
+/** store-file's options, from the call's inputs. */
+function fileOptions({ codexHome, env }: StoreInput) {
+  return { ...(codexHome !== undefined && { codexHome }), env };
+}
+
+/** What resolveCodexHome reads. */
+function homeKey({ codexHome, env }: StoreInput): string {
+  return JSON.stringify(
+    [codexHome, env.CODEX_HOME, env.HOME, env.USERPROFILE].map((v) => v ?? null),
+  );
+}
+
+/** The `auto` / `keyring` store: store-file's module and, when the choice needs it, store-keyring's. */
+async function choose(
+  storage: 'auto' | 'keyring',
+  module: unknown,
+  input: StoreInput,
+): Promise<TokenStore> {
+  // The file store is the `file` row's own object, so `auto` on a file login is that store.
+  const files = await resolveStore({ storage: 'file', codexHome: input.codexHome }, input.env);
+  const choice = await chooseStorage({
+    storage,
+    ...fileOptions(input),
+    file: { ...(module as FileStoreModule), fileStore: () => files as FileStoreStore },
+    keyring: () => importStore('@codex-oauth/store-keyring') as Promise<KeyringStoreModule>,
+  });
+  return choice.store;
+}
 
 /** Builds the store of `row` from its imported package. */
 function create(row: BuiltInStore, module: unknown, input: StoreInput): TokenStore {
@@ -100,7 +152,9 @@ export async function resolveStore(
   const key = `${name}:${row.key(input)}`;
   let store = resolved.get(key);
   if (!store) {
-    store = importStore(row.specifier).then((module) => create(row, module, input));
+    store = importStore(row.specifier).then((module) =>
+      row.compose ? row.compose(module, input) : create(row, module, input),
+    );
     resolved.set(key, store);
   }
   try {
