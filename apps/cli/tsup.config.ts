@@ -73,10 +73,15 @@ const COMMANDS = [
 
 const packagesDir = join(import.meta.dirname, '..', '..', 'packages');
 const WORKSPACE_SOURCES = Object.fromEntries(
-  ['core', 'env-detect', 'net-ca', 'store-file', 'store-keyring', 'store-memory', 'store-redis'].map((name) => [
-    `@codex-oauth/${name}`,
-    join(packagesDir, name, 'src', 'index.ts'),
-  ]),
+  [
+    'core',
+    'env-detect',
+    'net-ca',
+    'store-file',
+    'store-keyring',
+    'store-memory',
+    'store-redis',
+  ].map((name) => [`@codex-oauth/${name}`, join(packagesDir, name, 'src', 'index.ts')]),
 );
 
 // store-file loads its flock addon from `../build/Release/` relative to its module. Bundled, that

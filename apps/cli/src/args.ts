@@ -67,6 +67,9 @@ const OPTIONS = {
   force: { type: 'boolean' },
   json: { type: 'boolean' },
   'no-revoke': { type: 'boolean' },
+  once: { type: 'boolean' },
+  'refresh-window': { type: 'string' },
+  'check-every': { type: 'string' },
   account: { type: 'string' },
   add: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -79,21 +82,14 @@ const COMMON: OptionName[] = ['storage', 'redis-url', 'redis-key', 'codex-home',
 
 /** The flags each command accepts; anything else is a usage error, not silently ignored. */
 const ALLOWED: Record<Command, readonly OptionName[]> = {
-  login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json'],
-  status: [...COMMON, 'json'],
-  refresh: [...COMMON, 'force', 'json', 'refresh-window'],
-  token: [...COMMON, 'refresh-window'],
-  logout: [...COMMON, 'no-revoke', 'json'],
-  'authorize-url': ['codex-home', 'issuer', 'port', 'help', 'json'],
-  doctor: [...COMMON, 'flow', 'port', 'json'],
-  'keep-fresh': [...COMMON, 'once', 'json', 'refresh-window', 'check-every'],
   login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json', 'add'],
   status: [...COMMON, 'json', 'account'],
-  refresh: [...COMMON, 'force', 'json', 'account'],
-  token: [...COMMON, 'account'],
+  refresh: [...COMMON, 'force', 'json', 'refresh-window', 'account'],
+  token: [...COMMON, 'refresh-window', 'account'],
   logout: [...COMMON, 'no-revoke', 'json', 'account'],
   'authorize-url': ['codex-home', 'issuer', 'port', 'help', 'json'],
   doctor: [...COMMON, 'flow', 'port', 'json'],
+  'keep-fresh': [...COMMON, 'once', 'json', 'refresh-window', 'check-every'],
   accounts: ['codex-home', 'help', 'json'],
   switch: ['codex-home', 'help', 'json'],
 };
@@ -166,7 +162,12 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
   }
   const storage = text('storage');
   if (storage !== undefined) {
-    flags.storage = oneOf(storage, ['auto', 'file', 'keyring', 'memory', 'redis'], 'storage', command);
+    flags.storage = oneOf(
+      storage,
+      ['auto', 'file', 'keyring', 'memory', 'redis'],
+      'storage',
+      command,
+    );
   }
   const redisUrl = text('redis-url');
   if (redisUrl !== undefined) {

@@ -53,7 +53,7 @@ export function accountDocument(a: AccountInfo): AccountDocument {
 /** `codex-oauth accounts [--json]`: exit 0 with accounts, 1 with none. */
 export const accounts: CommandRun = async (ctx) => {
   const list = await listAccounts({
-    ...sessionOptions(ctx, { cancellable: false }),
+    ...(await sessionOptions(ctx, { cancellable: false })),
     ...accountOptions(ctx),
   });
   if (ctx.flags.json) {

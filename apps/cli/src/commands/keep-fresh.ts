@@ -59,7 +59,7 @@ export const keepFresh: CommandRun = async (ctx) => {
 async function run(ctx: Context, log: Logger): Promise<ExitCode> {
   const { flags } = ctx;
   // The session calls get no signal: Ctrl-C must not cut a refresh between spend and save.
-  const { signal: _unused, ...options } = sessionOptions(ctx);
+  const { signal: _unused, ...options } = await sessionOptions(ctx);
   const { store } = options;
   const windowMs = explicitRefreshWindowMs(options, ctx.env);
   const checkEveryMs = (flags.checkEverySec ?? CHECK_EVERY_MS / 1000) * 1000;

@@ -11,7 +11,7 @@ import { accountDocument } from './accounts.js';
  * `auth.json`, so the Codex CLI uses it. What `auth.json` holds now is saved to its entry first.
  */
 export const switchTo: CommandRun = async (ctx) => {
-  const options = { ...sessionOptions(ctx), ...accountOptions(ctx) };
+  const options = { ...(await sessionOptions(ctx)), ...accountOptions(ctx) };
   const before = (await listAccounts(options)).active;
   if (before?.health === 'refresh_due' && !ctx.flags.json) {
     // store-file waits a moment for a Codex refresh of it that may be under way (see its README).

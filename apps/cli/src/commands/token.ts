@@ -17,7 +17,10 @@ export const token: CommandRun = async (ctx) => {
   ctx.out.stdout(accessToken);
   // A token that looks expired on arrival is the clock's fault, not the issuer's: say so on
   // stderr (stdout stays the token alone). `status` reads the store only, no request.
-  const after = await readStatus(sessionOptions(ctx, { cancellable: false })).catch(() => null);
+  const after = await readStatus({
+    ...(await sessionOptions(ctx, { cancellable: false })),
+    ...accountOptions(ctx),
+  }).catch(() => null);
   for (const warning of after?.warnings ?? []) {
     if (warning.startsWith(CLOCK_SKEW_PREFIX)) ctx.out.warn(warning);
   }

@@ -1,6 +1,6 @@
-import { CodexOAuthError } from '../model/errors.js';
+import { CodexOAuthError, cancelledError } from '../model/errors.js';
 import { loopbackRedirectUri } from '../protocol/openai/authorize-url.js';
-import { cancelledError, timeoutError } from './loopback-outcomes.js';
+import { timeoutError } from './loopback-outcomes.js';
 import type { LoopbackServer } from './loopback-server.js';
 
 /** Options of {@link unboundLoopback}. */

@@ -77,10 +77,10 @@ export async function checkWorkspace(
 }
 
 /**
-   * The record a forced sign-in replaces. A file we cannot parse, or a Codex login we do not manage
-   * (a personal access token, an agent identity), is quarantined first when the store declares
-   * `quarantine` (SPEC §6: `login --force` keeps the evidence), since the save would otherwise
-   * refuse to overwrite it; a store without it keeps the error.
+ * The record a forced sign-in replaces. A file we cannot parse, or a Codex login we do not manage
+ * (a personal access token, an agent identity), is quarantined first when the store declares
+ * `quarantine` (SPEC §6: `login --force` keeps the evidence), since the save would otherwise
+ * refuse to overwrite it; a store without it keeps the error.
  */
 async function loadReplaced(ctx: SessionContext, warnings: string[]): Promise<AuthRecord | null> {
   try {

@@ -35,7 +35,6 @@ export {
 } from './refresh-coordinator.js';
 export type { LoginResult, Status } from './results.js';
 export { status } from './status.js';
-export { submitRedirect } from './submit-redirect.js';
 export {
   type ChooseStorageOptions,
   chooseStorage,
@@ -43,3 +42,4 @@ export {
   type KeyringStoreModule,
   type StorageChoice,
 } from './storage-choice.js';
+export { submitRedirect } from './submit-redirect.js';

@@ -18,11 +18,11 @@ export type Flow = 'auto' | 'browser' | 'browser_code' | 'device' | 'device_code
 export type FlowUsed = 'browser_code' | 'device_code';
 
 /**
-   * Where tokens live: `file` is `auth.json` (store-file), `keyring` the OS keyring entry Codex
-   * uses (store-keyring), `memory` this process, `redis` the key `CODEX_OAUTH_REDIS_KEY` at
-   * `CODEX_OAUTH_REDIS_URL` (store-redis); `auto` follows Codex's `cli_auth_credentials_store` in
-   * `config.toml` (`file` when unset).
-   */
+ * Where tokens live: `file` is `auth.json` (store-file), `keyring` the OS keyring entry Codex
+ * uses (store-keyring), `memory` this process, `redis` the key `CODEX_OAUTH_REDIS_KEY` at
+ * `CODEX_OAUTH_REDIS_URL` (store-redis); `auto` follows Codex's `cli_auth_credentials_store` in
+ * `config.toml` (`file` when unset).
+ */
 export type Storage = 'auto' | 'file' | 'keyring' | 'memory' | 'redis';
 
 /**
