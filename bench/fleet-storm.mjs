@@ -21,7 +21,13 @@ const dist = (pkg) => join(root, 'packages', pkg, 'dist', 'index.js');
 const PROCESSES = 4;
 const CALLS = 16;
 const ROUNDS = Number(process.argv[2] ?? 7);
-const ENV = { CODEX_HOME: undefined, CODEX_REFRESH_TOKEN_URL_OVERRIDE: undefined };
+// The fake issuer's tokens live 60 s; an explicit 5-minute window makes each minted one due at
+// once (the default window is at most half a token's lifetime).
+const ENV = {
+  CODEX_OAUTH_REFRESH_WINDOW_SECONDS: '300',
+  CODEX_HOME: undefined,
+  CODEX_REFRESH_TOKEN_URL_OVERRIDE: undefined,
+};
 
 if (process.argv[2] === '--child') await child(process.argv.slice(3));
 else await main();

@@ -19,8 +19,13 @@ export function distMissing(): string | undefined {
   }
 }
 
-/** The environment of every session call: nothing from this machine's Codex set-up leaks in. */
+/**
+ * The environment of every session call: nothing from this machine's Codex set-up leaks in. The
+ * fake issuer's tokens live 60 s, and the default window (at most half a token's lifetime) would
+ * call a fresh one not yet due: an explicit 5-minute window makes every minted token due at once.
+ */
 export const ENV = {
+  CODEX_OAUTH_REFRESH_WINDOW_SECONDS: '300',
   CODEX_HOME: undefined,
   CODEX_OAUTH_ISSUER: undefined,
   CODEX_REFRESH_TOKEN_URL_OVERRIDE: undefined,
