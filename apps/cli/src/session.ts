@@ -1,14 +1,10 @@
-import type { SessionOptions, TokenStore } from '@codex-oauth/core';
-import { fileStore } from '@codex-oauth/store-file';
-import { memoryStore } from '@codex-oauth/store-memory';
+import type { SessionOptions } from '@codex-oauth/core';
 import type { Context } from './context.js';
 
 /**
- * The session options every command passes to `@codex-oauth/core`, from the common flags.
- *
- * The CLI builds the store itself and hands it over as `store` instead of naming `storage`: core
- * would import the store package by a variable specifier that no bundler follows, which would load
- * a second, unbundled copy of core at start-up. The store is the same one `storage` would pick.
+ * The session options every command passes to `@codex-oauth/core`, from the common flags. The
+ * store is named by `storage` and core picks it (store-file or store-memory, both dependencies of
+ * the CLI), exactly as for any other program using core.
  *
  * `cancellable: false` leaves out the Ctrl-C signal, for calls that never wait (`status`): the
  * signal's AbortController costs ~0.3 ms to load, in the start-up of the command run most often.
@@ -16,17 +12,10 @@ import type { Context } from './context.js';
 export function sessionOptions(
   ctx: Context,
   { cancellable = true }: { cancellable?: boolean } = {},
-): SessionOptions & { store: TokenStore } {
+): SessionOptions {
   const { flags } = ctx;
-  const store: TokenStore =
-    flags.storage === 'memory'
-      ? memoryStore()
-      : fileStore({
-          ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
-          env: ctx.env,
-        });
   return {
-    store,
+    ...(flags.storage !== undefined && { storage: flags.storage }),
     ...(flags.codexHome !== undefined && { codexHome: flags.codexHome }),
     ...(flags.issuer !== undefined && { issuer: flags.issuer }),
     ...(cancellable && { signal: ctx.signal }),

@@ -6,7 +6,7 @@ import {
   storedRefreshToken,
   type TokenStore,
   type TokenStoreListener,
-} from '@codex-oauth/core';
+} from '@codex-oauth/core/model';
 
 /** Options for {@link memoryStore}. */
 export interface MemoryStoreOptions {

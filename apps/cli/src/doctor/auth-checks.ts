@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { status as readStatus } from '@codex-oauth/core';
-import { lockBackend, readCodexConfig } from '@codex-oauth/store-file';
+import { AUTH_FILE, lockBackend, readCodexConfig, resolveCodexHome } from '@codex-oauth/store-file';
 import type { Context } from '../context.js';
 import { sessionOptions } from '../session.js';
 import { describeAccount, when } from '../ui/format.js';
@@ -12,9 +13,20 @@ import { type Check, check } from './check.js';
  */
 export async function authChecks(ctx: Context): Promise<Check[]> {
   const checks: Check[] = [];
-  let options: ReturnType<typeof sessionOptions>;
+  const options = sessionOptions(ctx);
+  if (ctx.flags.storage === 'memory') {
+    checks.push(
+      check('auth', 'Stored sign-in', 'info', 'memory storage: nothing is stored on disk'),
+    );
+    return checks;
+  }
+  let store: { codexHome: string; path: string };
   try {
-    options = sessionOptions(ctx);
+    const codexHome = resolveCodexHome({
+      ...(ctx.flags.codexHome !== undefined && { codexHome: ctx.flags.codexHome }),
+      env: ctx.env,
+    });
+    store = { codexHome, path: join(codexHome, AUTH_FILE) };
   } catch (error) {
     return [
       check(
@@ -26,13 +38,6 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
         'Create the directory or unset CODEX_HOME',
       ),
     ];
-  }
-  const store = options.store as { kind: string; codexHome?: string; path?: string };
-  if (store.kind !== 'file' || !store.codexHome || !store.path) {
-    checks.push(
-      check('auth', 'Stored sign-in', 'info', 'memory storage: nothing is stored on disk'),
-    );
-    return checks;
   }
   try {
     const s = await readStatus(options);
@@ -101,7 +106,7 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
           'warn',
           `portable lock file: ${lock.reason ?? 'flock unavailable'}`,
           [],
-          'pnpm rebuild @codex-oauth/store-file',
+          'see the reason above: a prebuild covers linux-x64; elsewhere build the addon once',
         ),
   );
   const config = readCodexConfig(store.codexHome);
