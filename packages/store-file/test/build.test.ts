@@ -93,6 +93,38 @@ describe.skipIf(notLinuxX64)(`prebuilds${notLinuxX64 ? ` (skipped: ${notLinuxX64
   });
 });
 
+describe.skipIf(notLinuxX64)(
+  `no matching prebuild${notLinuxX64 ? ` (skipped: ${notLinuxX64})` : ''}`,
+  () => {
+    // node-gyp-build reads the platform from npm_config_platform, so this is what a darwin install
+    // without a source build sees: the portable lock file, and the one command that fixes it.
+    it('falls back to the lock file and names the command that builds the addon', async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          "const m = await import('./dist/index.js'); console.log(JSON.stringify(m.lockBackend()));",
+        ],
+        {
+          cwd: packageDir,
+          env: { ...process.env, npm_config_platform: 'darwin' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      await once(child, 'exit');
+      const backend = JSON.parse(out) as { kind: string; reason: string };
+      expect(backend.kind).toBe('lockfile');
+      expect(backend.reason).toContain('platform=darwin');
+      expect(backend.reason).toContain(`node ${join(packageDir, 'native', 'build.mjs')}`);
+    });
+  },
+);
+
 // Where no prebuild fits (darwin, linux-arm64) the fallback warning names `native/build.mjs`:
 // it builds from the shipped sources alone, offline, with an empty HOME (no node-gyp cache).
 describe.skipIf(noBuild)(`build from source${noBuild ? ` (skipped: ${noBuild})` : ''}`, () => {
