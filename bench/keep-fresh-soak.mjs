@@ -32,7 +32,7 @@ const TTL_S = num('--ttl', 420); // 7 minutes: 2 longer than Codex's window
 const WINDOW_S = num('--window', 360); // rotate with 6 minutes left: Codex never sees < 5
 const LIFETIMES = num('--lifetimes', 3);
 const EVERY_S = num('--every', 5);
-const CLI = join(root, 'apps/cli/dist/cli.cjs');
+const CLI = join(root, 'apps/cli/bin/codex-oauth.js');
 // The control: the same Codex processes without keep-fresh, to show they do refresh a due token.
 const CONTROL = args.includes('--control');
 

@@ -119,6 +119,8 @@ if (flags.has('--write')) {
     (o) =>
       `<details><summary><code>${o.command}</code> (${o.seconds} s)</summary>\n\n\`\`\`\n${o.output.trimEnd()}\n\`\`\`\n\n</details>`,
   );
+  // The hand-written trade-offs travel with every rewrite of BENCHMARKS.md.
+  const tradeOffs = readFileSync(join(root, 'bench', 'trade-offs.md'), 'utf8');
   const markdown = `# Benchmarks
 
 The latest \`pnpm bench\` run, ${date}${quick ? ' (`--quick`: the Codex refresh storm stopped at N = 16)' : ''}.
@@ -142,6 +144,8 @@ ${table}
 ${legend}
 
 ${notes.map((note) => `${note}  `).join('\n')}
+
+${tradeOffs.trimEnd()}
 
 ## Re-run
 

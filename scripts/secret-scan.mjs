@@ -10,7 +10,8 @@
  *   node scripts/secret-scan.mjs [--no-tee] [--capture-dir DIR] [--allow-empty]
  *                                [--log-root DIR]... [-- COMMAND ARGS...]
  *
- * Default command: pnpm turbo run test --concurrency=2 --continue, without the release check
+ * Default command: turbo run test --concurrency=2 --continue (through scripts/turbo.mjs, telemetry
+ * off), without the release check
  * (every package's tests run even when one fails, so every output is scanned).
  * Exit 0: tests passed, nothing found; 1: the test run failed, nothing found; 2: secrets found (whatever the tests did); 3: the fake
  * issuers logged no secret at all, so the scan proved nothing (--allow-empty turns that off).
@@ -36,7 +37,9 @@ import { formatTally, tallyVitest } from '../tools/secret-scan/src/test-tally.mj
 const SECRETS_LOG_ENV = 'CODEX_OAUTH_FAKE_ISSUER_SECRETS_LOG';
 const DEFAULT_COMMAND = [
   'pnpm',
-  'turbo',
+  'exec',
+  'node',
+  'scripts/turbo.mjs',
   'run',
   'test',
   '--concurrency=2',

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeIssuer } from '@codex-oauth/fake-issuer';
 
-const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/codex-oauth.js', import.meta.url));
 const browser = fileURLToPath(new URL('./follow-browser.mjs', import.meta.url));
 
 function run(args, env) {

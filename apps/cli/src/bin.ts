@@ -1,40 +1,21 @@
-import { join } from 'node:path';
-import packageJson from '../package.json' with { type: 'json' };
-import { createBundleLoader, type LoadBundle } from './launcher/bundle-loader.js';
-import { compileCacheDir } from './launcher/cache-dir.js';
-import type * as Main from './main.js';
+import * as nodeModule from 'node:module';
+import { compileCacheDir } from './compile-cache-dir.js';
 
-// The `codex-oauth` executable. It stays tiny because it is the one file compiled without a code
-// cache: it only picks how the bundles are loaded, then hands over to `main.cjs`, which parses
-// the command line and loads the one command that runs (see launcher/bundle-loader.ts).
-
-// `__dirname`: this file is only ever run as the CommonJS bundle `dist/cli.cjs`.
-const distDir = __dirname;
-const cacheDir = compileCacheDir(process.env);
-
-function bundleLoader(): LoadBundle {
-  // Node 22.1+ caches compiled code itself; there the bundles are plain `require`s. The version
-  // is checked before `node:module` is required: loading it costs ~0.4 ms on Node 20.
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major > 22 || (major === 22 && minor >= 1)) {
-    const { enableCompileCache } = require('node:module') as {
-      enableCompileCache: (dir?: string) => unknown;
-    };
-    if (cacheDir !== null) enableCompileCache(cacheDir);
-    return (name) => require(join(distDir, `${name}.cjs`));
-  }
-  return createBundleLoader({ distDir, cacheDir, version: packageJson.version, require });
+// Loaded by bin/codex-oauth.js. Node 22.1+ keeps a code cache of every module the CLI loads
+// (`module.enableCompileCache`), which must be switched on before those modules are imported,
+// hence the dynamic import below. Node 20 has none and compiles on every run (bench/cli-start.mjs).
+const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown })
+  .enableCompileCache;
+if (enableCompileCache) {
+  const dir = compileCacheDir(process.env);
+  if (dir !== null) enableCompileCache(dir);
 }
 
-const load = bundleLoader();
-const { main } = load('main') as typeof Main;
-main(process.argv.slice(2), load).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // main() reports every error itself; reaching this is a bug in the reporter.
-    process.stderr.write(`codex-oauth: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+try {
+  const { main } = await import('./main.js');
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // main() reports every error itself; reaching this is a bug in the reporter.
+  process.stderr.write(`codex-oauth: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 2;
+}

@@ -1,40 +1,19 @@
 import packageJson from '../package.json' with { type: 'json' };
-import { type Command, parseCommandLine } from './args.js';
-import type { CommandRun, Context } from './context.js';
+import { parseCommandLine } from './args.js';
+import { COMMAND_TABLE } from './command-table.js';
+import type { Context } from './context.js';
 import { Exit, type ExitCode, reportFor } from './error-table.js';
 import { helpText } from './help.js';
-import type { LoadBundle } from './launcher/bundle-loader.js';
 import { createOutput } from './ui/output.js';
 
 /** The version printed by `--version`. */
 export const VERSION: string = packageJson.version;
 
-// Each command is its own bundle (`dist/commands/<name>.cjs`, see tsup.config.ts), loaded only
-// when it runs: `--help` loads none, `status` never loads the network stack or the QR renderer.
-const EXPORTS: Record<Command, string> = {
-  login: 'login',
-  status: 'status',
-  refresh: 'refresh',
-  token: 'token',
-  logout: 'logout',
-  'authorize-url': 'authorizeUrl',
-  doctor: 'doctor',
-  'keep-fresh': 'keepFresh',
-  accounts: 'accounts',
-  switch: 'switchTo',
-};
-
-function loadCommand(load: LoadBundle, command: Command): CommandRun {
-  const mod = load(`commands/${command}`) as Record<string, CommandRun>;
-  return mod[EXPORTS[command]] as CommandRun;
-}
-
 /**
  * Runs `codex-oauth` with `argv` and returns the exit code. Every error ends here and is
- * reported once, through the table in `error-table.ts`. `load` loads a bundle of `dist/` (the
- * launcher's, with its code cache: see `bin.ts`).
+ * reported once, through the table in `error-table.ts`.
  */
-export async function main(argv: readonly string[], load: LoadBundle): Promise<ExitCode> {
+export async function main(argv: readonly string[]): Promise<ExitCode> {
   const out = createOutput(argv.includes('--json'));
   // Ctrl-C is handled once a command asks for the signal (every command that waits does): the
   // first cancels it (a login frees its port and ends with LOGIN_CANCELLED), a second leaves at
@@ -57,7 +36,7 @@ export async function main(argv: readonly string[], load: LoadBundle): Promise<E
       out.stdout(helpText(invocation.command));
       return Exit.OK;
     }
-    const run = loadCommand(load, invocation.command);
+    const run = await COMMAND_TABLE[invocation.command]();
     const ctx: Context = {
       flags: invocation.flags,
       out,

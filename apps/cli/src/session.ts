@@ -1,7 +1,6 @@
-import { chooseStorage, type SessionOptions, type TokenStore } from '@codex-oauth/core';
+import { chooseStorage, type SessionOptions, type TokenStore } from '@codex-oauth/core/status';
 import * as storeFile from '@codex-oauth/store-file';
 import { memoryStore } from '@codex-oauth/store-memory';
-import { redisStore } from '@codex-oauth/store-redis';
 import type { Context } from './context.js';
 import { UsageError } from './usage-error.js';
 
@@ -11,11 +10,10 @@ const reasons = new WeakMap<TokenStore, string>();
 /**
  * The session options every command passes to `@codex-oauth/core`, from the common flags.
  *
- * The CLI builds the store itself and hands it over as `store` instead of naming `storage`: core
- * would import the store package by a variable specifier that no bundler follows, which would load
- * a second, unbundled copy of core at start-up. The store is the one `storage` would pick, by the
- * same `chooseStorage` (`auto` follows Codex's `cli_auth_credentials_store`); store-keyring is
- * loaded only when the keyring is asked for.
+ * The CLI builds the store itself and hands it over as `store`, so that `status` and `doctor` can
+ * say why it was chosen and `--redis-url`/`--redis-key` reach store-redis. It is the one `storage`
+ * would pick, by the same `chooseStorage` (`auto` follows Codex's `cli_auth_credentials_store`);
+ * store-keyring and store-redis are loaded only when asked for.
  *
  * `cancellable: false` leaves out the Ctrl-C signal, for calls that never wait (`status`): the
  * signal's AbortController costs ~0.3 ms to load, in the start-up of the command run most often.
@@ -30,7 +28,7 @@ export async function sessionOptions(
     store = memoryStore();
     reasons.set(store, 'storage "memory" was asked for: nothing is stored on disk');
   } else if (flags.storage === 'redis') {
-    store = openRedisStore(ctx);
+    store = await openRedisStore(ctx);
     reasons.set(store, 'storage "redis" was asked for');
   } else {
     const choice = await chooseStorage({
@@ -57,7 +55,7 @@ export async function sessionOptions(
  * `CODEX_OAUTH_REDIS_KEY` (default key `codex-oauth:default`). Its connections are closed when the
  * command ends, or the open sockets would keep the process running.
  */
-function openRedisStore(ctx: Context): TokenStore {
+async function openRedisStore(ctx: Context): Promise<TokenStore> {
   const url = ctx.flags.redisUrl ?? ctx.env.CODEX_OAUTH_REDIS_URL;
   if (!url) {
     throw new UsageError(
@@ -65,6 +63,8 @@ function openRedisStore(ctx: Context): TokenStore {
     );
   }
   const key = ctx.flags.redisKey ?? (ctx.env.CODEX_OAUTH_REDIS_KEY || 'codex-oauth:default');
+  // Imported here, not at the top: only --storage redis loads store-redis (and node-redis).
+  const { redisStore } = await import('@codex-oauth/store-redis');
   const store = redisStore({ url, key });
   ctx.atExit?.(() => store.dispose());
   return store;

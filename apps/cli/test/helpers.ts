@@ -8,7 +8,7 @@ import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 /** The built command under test (the tests run what a user runs, not the sources). */
-export const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+export const CLI = fileURLToPath(new URL('../bin/codex-oauth.js', import.meta.url));
 /** A BROWSER stand-in that follows the sign-in redirects like a browser. */
 export const FOLLOW_BROWSER = fileURLToPath(
   new URL('../scripts/follow-browser.mjs', import.meta.url),

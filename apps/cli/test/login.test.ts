@@ -59,7 +59,10 @@ describe('login --flow browser', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ flowUsed: 'browser_code' });
     expect(r.stderr).toContain('Signed in as user@example.test');
-    expect(await readFile(log, 'utf8')).toBe('200 /success\n');
+    // The stand-in browser is a child of the CLI and writes its log after reading the page, so
+    // it may still be writing when the CLI has exited: wait for its line (a CLI that ended before
+    // serving /success makes it write "failed /success" instead).
+    expect(await firstLine(log)).toBe('200 /success');
   });
 
   it('Ctrl-C while waiting cancels (exit 130) and frees the port', async () => {
@@ -136,3 +139,12 @@ describe('login where nobody can answer', () => {
     expect(JSON.parse(r.stdout).error.code).toBe('CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE');
   });
 });
+
+/** The first complete line of `file`, once the stand-in browser has written one. */
+async function firstLine(file: string): Promise<string> {
+  for (;;) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.includes('\n')) return text.slice(0, text.indexOf('\n'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -79,7 +79,15 @@ export const DEFAULT_CLIENT_INFO: ClientInfo = {
  * @example
  * ```ts
  * const child = spawn('codex', ['app-server'], { stdio: ['pipe', 'pipe', 'inherit'] });
- * const bridge = await connectAppServerAuth({ appServer: child, store, refresh: () => session.refresh() });
+ * const bridge = await connectAppServerAuth({
+ *   appServer: child,
+ *   store,
+ *   // core's refresh() under the store's lock, then the record it saved
+ *   refresh: async ({ signal }) => {
+ *     await refresh({ store, force: true, signal });
+ *     return (await store.load())!;
+ *   },
+ * });
  * console.log((await bridge.accountRead()).account);
  * ```
  */

@@ -1,26 +1,23 @@
 #!/usr/bin/env node
-// Builds the flock addon (build/Release/codex_oauth_flock.node) when the package is installed.
+// Builds the flock addon from source into native/build/Release/codex_oauth_flock.node, where the
+// loader (src/flock-addon.ts, through node-gyp-build) takes it before any prebuild. Nobody needs
+// this on linux-x64, where prebuilds ship in the package; elsewhere (darwin, linux-arm64) it is
+// the one command the fallback warning names. It is not an install script on purpose: see the
+// README's "Prebuilt addon".
 //
-// It must work offline on a fresh clone: nodejs.org may be unreachable, so node-gyp is pointed at
-// the headers that ship with this Node (`<prefix>/include/node`) instead of downloading them. A
-// failed build never fails the install: the package then falls back to a portable lock file and
-// says so through `lockBackend()`. Set CODEX_OAUTH_SKIP_NATIVE=1 to skip the build on purpose.
+// It must work offline: nodejs.org may be unreachable, so node-gyp is pointed at the headers that
+// ship with this Node (`<prefix>/include/node`) instead of downloading them. A failed build says
+// why and exits 1; the package keeps working with the portable lock file.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const nativeDir = dirname(fileURLToPath(import.meta.url));
 const log = (message) => process.stderr.write(`@codex-oauth/store-file: ${message}\n`);
 
 if (process.platform === 'win32') {
   log('Windows has no flock(2); the portable lock file will be used.');
-  process.exit(0);
-}
-if (process.env.CODEX_OAUTH_SKIP_NATIVE === '1') {
-  log(
-    'CODEX_OAUTH_SKIP_NATIVE=1: not building the flock addon; the portable lock file will be used.',
-  );
   process.exit(0);
 }
 
@@ -57,18 +54,18 @@ function nodedirArgs() {
 const nodeGyp = findNodeGyp();
 if (!nodeGyp) {
   log('node-gyp not found; the flock addon was not built and the portable lock file will be used.');
-  process.exit(0);
+  process.exit(1);
 }
 const [command, ...prefixArgs] = nodeGyp;
 const args = [...prefixArgs, 'rebuild', '--release', ...nodedirArgs()];
 const result = spawnSync(command, args, {
-  cwd: packageDir,
+  cwd: nativeDir,
   stdio: ['ignore', 'inherit', 'inherit'],
-  // A node-gyp that tries to download headers with no network must not hang the install.
+  // A node-gyp that tries to download headers with no network must not hang.
   timeout: 300_000,
 });
 // A build that "succeeds" without its output (a shim that ran nothing) is a failure too.
-const addon = join(packageDir, 'build', 'Release', 'codex_oauth_flock.node');
+const addon = join(nativeDir, 'build', 'Release', 'codex_oauth_flock.node');
 if (result.status !== 0 || !existsSync(addon)) {
   const why =
     result.status !== 0
@@ -77,7 +74,8 @@ if (result.status !== 0 || !existsSync(addon)) {
   log(
     `building the flock addon failed (${why}); ` +
       'the portable lock file will be used. Install python3, make and a C compiler, then run ' +
-      '`pnpm rebuild @codex-oauth/store-file` (or `node native/build.mjs`) to get kernel locks.',
+      'this script again to get kernel locks.',
   );
+  process.exit(1);
 }
-process.exit(0);
+log(`built ${addon}`);

@@ -1,4 +1,9 @@
-import { type AuthRecord, CodexOAuthError, decodeJwtPayload, ErrorCodes } from '@codex-oauth/core';
+import {
+  type AuthRecord,
+  CodexOAuthError,
+  decodeJwtPayload,
+  ErrorCodes,
+} from '@codex-oauth/core/model';
 
 import { isObject, type JsonObject } from './auth-object.js';
 

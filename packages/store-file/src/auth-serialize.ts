@@ -1,4 +1,9 @@
-import { type AuthRecord, CodexOAuthError, decodeJwtPayload, ErrorCodes } from '@codex-oauth/core';
+import {
+  type AuthRecord,
+  CodexOAuthError,
+  decodeJwtPayload,
+  ErrorCodes,
+} from '@codex-oauth/core/model';
 import { isObject, type JsonObject } from './auth-object.js';
 
 // The keys we manage, in the order Codex 0.169 writes them (serde declaration order).

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { loadFlockBinding } from './flock-addon.js';
 
 /** The two ways a lock can be taken. */
 export type LockBackendKind = 'flock' | 'lockfile';
@@ -25,33 +25,6 @@ export interface FlockBinding {
  */
 export const LOCK_BACKEND_ENV = 'CODEX_OAUTH_LOCK_BACKEND';
 
-// Relative to this module, which is `src/*.ts` under vitest and `dist/index.js` once built: both
-// sit one level below the package root, beside `build/`.
-const ADDON = ['..', 'build', 'Release', 'codex_oauth_flock.node'];
-
-let loaded: { binding: FlockBinding } | { error: string } | undefined;
-
-/** Loads the addon once; remembers the failure so every call reports the same reason. */
-function loadBinding(): { binding: FlockBinding } | { error: string } {
-  if (loaded) return loaded;
-  try {
-    // process.dlopen rather than require: the addon's path is known, and require's resolution
-    // costs four times the load itself (~0.5 ms, on the start-up path of `codex-oauth status`).
-    const module = { exports: {} as FlockBinding };
-    process.dlopen(module, join(import.meta.dirname, ...ADDON));
-    loaded = { binding: module.exports };
-  } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    loaded = {
-      error:
-        `the flock addon could not be loaded (${message}); build it with python3, make and a C ` +
-        'compiler installed: `pnpm rebuild @codex-oauth/store-file` (pnpm 10 runs the build ' +
-        'only when the package is listed in `pnpm.onlyBuiltDependencies`) or `npm rebuild`',
-    };
-  }
-  return loaded;
-}
-
 /** The backend to use now, with the addon when it is flock. Reads the environment on every call. */
 export function selectBackend():
   | { kind: 'flock'; binding: FlockBinding }
@@ -69,7 +42,7 @@ export function selectBackend():
       reason: 'Windows has no flock(2): locks do not exclude a Codex CLI running at the same time',
     };
   }
-  const result = loadBinding();
+  const result = loadFlockBinding();
   if ('binding' in result) return { kind: 'flock', binding: result.binding };
   return { kind: 'lockfile', reason: `${result.error}; locks do not exclude a Codex CLI` };
 }

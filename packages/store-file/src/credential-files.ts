@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RecordCodec } from '@codex-oauth/core';
+import type { RecordCodec } from '@codex-oauth/core/model';
 import { type JsonObject, parseAuthJson } from './auth-json.js';
 import { serializeAuthJson } from './auth-serialize.js';
 import { AUTH_FILE, LEGACY_CREDENTIALS_FILE } from './codex-home.js';

@@ -6,7 +6,7 @@ import {
   ErrorCodes,
   type SignInPolicy,
   type TokenStore,
-} from '@codex-oauth/core';
+} from '@codex-oauth/core/model';
 import { acquireLock, type LockOptions } from './acquire-lock.js';
 import { ensureDirectory, writeFailed, writeFileAtomic } from './atomic-write.js';
 import { lockBackend } from './backend.js';

@@ -1,4 +1,4 @@
-import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
+import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 
 /**
  * The lock layer's failures are plain `CodexOAuthError`s (`CODEX_OAUTH_LOCK_BUSY`,

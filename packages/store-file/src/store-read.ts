@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
+import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 import { type ParsedAuthJson, parseAuthJson } from './auth-json.js';
 import { AUTH_FILE, LEGACY_CREDENTIALS_FILE } from './codex-home.js';
 

@@ -1,4 +1,4 @@
-import { codexRecordCodec, type RecordCodec } from '@codex-oauth/core';
+import { codexRecordCodec, type RecordCodec } from '@codex-oauth/core/model';
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { CodexOAuthError, type ErrorCode, ErrorCodes } from '@codex-oauth/core';
+import { CodexOAuthError, type ErrorCode, ErrorCodes } from '@codex-oauth/core/model';
 import type { AsyncEntry } from '@napi-rs/keyring';
 import { matchCodexAttributes } from './codex-attributes.js';
 import { findSessionBus, probeSessionBus } from './session-bus.js';

@@ -7,7 +7,7 @@ import {
   type SignInPolicy,
   type TokenStore,
   type TokenStoreDriver,
-} from '@codex-oauth/core';
+} from '@codex-oauth/core/model';
 import { resolveKeyringHome } from './codex-home.js';
 import { KEYRING_SERVICE, keyringAccount } from './entry-account.js';
 import { keyringCodec } from './keyring-codec.js';

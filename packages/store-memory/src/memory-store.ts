@@ -5,7 +5,7 @@ import {
   type DefinedTokenStore,
   defineTokenStore,
   ErrorCodes,
-} from '@codex-oauth/core';
+} from '@codex-oauth/core/model';
 
 /** Options for {@link memoryStore}. */
 export interface MemoryStoreOptions {

@@ -1,4 +1,4 @@
-import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
+import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 
 /** Arguments of `EVAL`/`EVALSHA` as node-redis takes them. */
 export interface ScriptArguments {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
+import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 import type { RedisClientLike } from './redis-client.js';
 
 /** How the store reaches Redis: the client (made on demand for a URL) and what to call it. */

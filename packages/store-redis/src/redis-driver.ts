@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TokenStoreDriver } from '@codex-oauth/core';
+import type { TokenStoreDriver } from '@codex-oauth/core/model';
 import { clientLocation, type RedisClientLike, redactUrl } from './redis-client.js';
 import { RedisConnection } from './redis-connection.js';
 import { ChangeFeed } from './redis-feed.js';

@@ -1,4 +1,4 @@
-import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
+import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 
 /** The Redis names one record uses. */
 export interface RedisKeys {

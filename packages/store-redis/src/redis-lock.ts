@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
+import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 import type { RedisConnection } from './redis-connection.js';
 import type { ChangeFeed } from './redis-feed.js';
 import type { RedisKeys } from './redis-keys.js';

@@ -5,7 +5,7 @@ import {
   type TokenStore,
   type TokenStoreDescription,
   type TokenStoreListener,
-} from '@codex-oauth/core';
+} from '@codex-oauth/core/model';
 import {
   createOwnClient,
   type RedisClientLike,
@@ -76,7 +76,7 @@ export interface RedisStore extends TokenStore {
  *
  * @example
  * ```ts
- * import { getAccessToken } from '@codex-oauth/core';
+ * import { getAccessToken } from '@codex-oauth/core/model';
  * import { redisStore } from '@codex-oauth/store-redis';
  *
  * const store = redisStore({ url: process.env.REDIS_URL, key: `codex-oauth:user:${userId}` });

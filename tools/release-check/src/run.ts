@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** What a finished command printed, and how long it took. */
 export interface RunResult {
@@ -56,4 +56,40 @@ export function run(command: string, args: string[], options: RunOptions): RunRe
     );
   }
   return result;
+}
+
+/**
+ * {@link run} without blocking the event loop, for commands that talk to a server in this process
+ * (the local registry, the fake issuer).
+ */
+export function runAsync(command: string, args: string[], options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: cleanEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 600_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const result = { status, stdout, stderr, ms: performance.now() - started };
+      if (status !== 0 && !options.allowFailure) {
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} (in ${options.cwd}) exited ${status}\n` +
+              `${stdout.slice(-4000)}\n${stderr.slice(-4000)}`,
+          ),
+        );
+      } else resolve(result);
+    });
+  });
 }

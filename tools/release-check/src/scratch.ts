@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunResult, run } from './run.js';
 import { REPO } from './workspace.js';
 
 /**
@@ -18,9 +17,4 @@ export function scratchProject(label: string): string {
   );
   writeFileSync(join(dir, '.npmrc'), 'engine-strict=true\nfund=false\naudit=false\n');
   return dir;
-}
-
-/** `npm install` of `specs` (tarball paths or registry specs) into `dir`, as a user would. */
-export function npmInstall(dir: string, specs: string[]): RunResult {
-  return run('npm', ['install', '--no-audit', '--no-fund', ...specs], { cwd: dir });
 }

@@ -46,9 +46,11 @@ export function workspacePackages(root = REPO): WorkspacePackage[] {
   return found;
 }
 
-/** The packages a release publishes: `packages/*` that are not private. */
+/** The packages a release publishes: `packages/*` and `apps/*` that are not private (the CLI). */
 export function publicPackages(): WorkspacePackage[] {
-  return workspacePackages().filter((p) => !p.private && p.dir.includes('/packages/'));
+  return workspacePackages().filter(
+    (p) => !p.private && (p.dir.includes('/packages/') || p.dir.includes('/apps/')),
+  );
 }
 
 /**

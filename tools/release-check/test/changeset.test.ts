@@ -44,4 +44,11 @@ describe('changeset version (dry run on a copy of the manifests)', () => {
       expect(major(after.get(store)!.version)).toBe(major(before.get(store)!));
     }
   });
+
+  it('versions the CLI like any public package: a CLI patch gets a changelog entry', () => {
+    const after = changesetDryRun({ '@codex-oauth/cli': 'patch' });
+    const cli = after.get('@codex-oauth/cli')!;
+    expect(cli.version).not.toBe(before.get('@codex-oauth/cli'));
+    expect(cli.changelog).toContain(`## ${cli.version}`);
+  });
 });

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { join, relative } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { run } from '../src/run.js';
 import { packedFiles, packedManifest, REPO, workspacePackages } from '../src/workspace.js';
@@ -34,19 +35,59 @@ describe.each(Object.entries(tarballs))('packed %s', (name, tarball) => {
     expect(files).toContain('package.json');
     expect(files.some((f) => /^dist\/.*\.[cm]?js$/.test(f))).toBe(true);
     expect(files.filter((f) => /^(src|test)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
-    // A library's addon is built on the user's machine by `install`, so none may ship. The CLI
-    // bundles store-file and copies the addon it was built with into its package (apps/cli's
-    // tsup config): that one file is allowed, and only loads on a machine like the builder's.
-    const prebuilt = files.filter((f) => f.endsWith('.node') || f.startsWith('build/'));
-    if (name === '@codex-oauth/cli') {
-      expect(prebuilt.every((f) => f.endsWith('/codex_oauth_flock.node'))).toBe(true);
-    } else {
-      expect(prebuilt).toEqual([]);
+  });
+
+  // Installing must build nothing: no install script, and no binding.gyp at the root (npm runs
+  // `node-gyp rebuild` by itself for one). The only native code is store-file's prebuilds.
+  it('runs no install script and carries only store-file’s Node-API prebuilds', () => {
+    const files = packedFiles(tarball);
+    const scripts = (manifest.scripts ?? {}) as Record<string, string>;
+    for (const hook of ['preinstall', 'install', 'postinstall']) {
+      expect(scripts[hook], hook).toBeUndefined();
     }
+    expect(files).not.toContain('binding.gyp');
+    const native = files.filter((f) => f.endsWith('.node'));
     if (name === '@codex-oauth/store-file') {
-      expect(files).toContain('binding.gyp');
-      expect(files.some((f) => f.startsWith('native/'))).toBe(true);
+      expect(native.sort()).toEqual([
+        'native/prebuilds/linux-x64/node.napi.glibc.node',
+        'native/prebuilds/linux-x64/node.napi.musl.node',
+      ]);
+      for (const source of ['native/binding.gyp', 'native/flock.c', 'native/build.mjs']) {
+        expect(files).toContain(source);
+      }
+      expect(Object.keys((manifest.dependencies ?? {}) as object)).toContain('node-gyp-build');
+    } else {
+      expect(native).toEqual([]);
     }
+  });
+
+  it('has the registry metadata: repository with its directory, homepage, bugs, keywords', () => {
+    const dir = relative(REPO, workspacePackages().find((p) => p.name === name)!.dir);
+    expect(manifest.repository).toEqual({
+      type: 'git',
+      url: 'git+https://github.com/codex-oauth/codex-oauth.git',
+      directory: dir,
+    });
+    expect(manifest.homepage).toBe(
+      `https://github.com/codex-oauth/codex-oauth/tree/main/${dir}#readme`,
+    );
+    expect(manifest.bugs).toEqual({ url: 'https://github.com/codex-oauth/codex-oauth/issues' });
+    expect(manifest.license).toBe('MIT');
+    expect(typeof manifest.author).toBe('string');
+    expect((manifest.keywords as string[]).length).toBeGreaterThan(0);
+  });
+
+  it('has a README whose links resolve inside the tarball or are absolute', () => {
+    const files = packedFiles(tarball);
+    expect(files).toContain('README.md');
+    const readme = execFileSync('tar', ['-xzOf', tarball, 'package/README.md'], {
+      encoding: 'utf8',
+    });
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] as string);
+    const broken = targets
+      .filter((t) => !/^(https?:|mailto:|#)/.test(t))
+      .filter((t) => !files.includes(t.replace(/^\.\//, '').replace(/#.*$/, '')));
+    expect(broken).toEqual([]);
   });
 
   it('passes publint --strict on the tarball', () => {

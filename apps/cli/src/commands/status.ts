@@ -1,4 +1,4 @@
-import { status as readStatus, type Status } from '@codex-oauth/core';
+import { status as readStatus, type Status } from '@codex-oauth/core/status';
 import { accountOptions } from '../accounts-options.js';
 import type { CommandRun } from '../context.js';
 import { Exit } from '../error-table.js';

@@ -125,7 +125,7 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
           'warn',
           `portable lock file: ${lock.reason ?? 'flock unavailable'}`,
           [],
-          'pnpm rebuild @codex-oauth/store-file',
+          'see the reason above: a prebuild covers linux-x64; elsewhere build the addon once',
         ),
   );
   const config = readCodexConfig(store.codexHome);

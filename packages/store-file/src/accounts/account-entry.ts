@@ -5,7 +5,7 @@ import {
   type AuthRecord,
   accountKeyOf,
   isCodexOAuthError,
-} from '@codex-oauth/core';
+} from '@codex-oauth/core/model';
 import { withLock } from '../acquire-lock.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { parseAuthJson } from '../auth-json.js';

@@ -1,4 +1,4 @@
-import type { AuthRecord, SaveOptions, TokenStore } from '@codex-oauth/core';
+import type { AuthRecord, SaveOptions, TokenStore } from '@codex-oauth/core/model';
 import { type FileStore, type FileStoreOptions, fileStore } from '../file-store.js';
 import { readIfExists } from '../store-read.js';
 import { writeEntry } from './account-entry.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AuthRecord } from '@codex-oauth/core';
+import type { AuthRecord } from '@codex-oauth/core/model';
 import { parseAuthJson } from '../auth-json.js';
 import { AUTH_FILE, LEGACY_CREDENTIALS_FILE } from '../codex-home.js';
 import { readIfExists } from '../store-read.js';

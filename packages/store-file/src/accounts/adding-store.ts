@@ -1,4 +1,9 @@
-import { type AuthRecord, CodexOAuthError, ErrorCodes, type TokenStore } from '@codex-oauth/core';
+import {
+  type AuthRecord,
+  CodexOAuthError,
+  ErrorCodes,
+  type TokenStore,
+} from '@codex-oauth/core/model';
 import { type FileStoreOptions, fileStore } from '../file-store.js';
 import { readIfExists } from '../store-read.js';
 import { keyOf, writeEntry } from './account-entry.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRefreshDue } from '@codex-oauth/core';
+import { isRefreshDue } from '@codex-oauth/core/model';
 import { readActive } from './active-auth.js';
 
 /** How long a switch waits for a Codex refresh that may be under way. */

@@ -1,4 +1,4 @@
-import { type AccountsBackend, isCodexOAuthError } from '@codex-oauth/core';
+import { type AccountsBackend, isCodexOAuthError } from '@codex-oauth/core/model';
 import { resolveCodexHome } from '../codex-home.js';
 import type { FileStoreOptions } from '../file-store.js';
 import { readEntries, toEntries } from './account-entry.js';
@@ -27,7 +27,7 @@ export interface FileAccountsOptions extends FileStoreOptions {
  *
  * @example
  * ```ts
- * import { listAccounts } from '@codex-oauth/core';
+ * import { listAccounts } from '@codex-oauth/core/model';
  * import { fileAccounts } from '@codex-oauth/store-file';
  * const { accounts } = await listAccounts({ accounts: fileAccounts({ codexHome }) });
  * ```

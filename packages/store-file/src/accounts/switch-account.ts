@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core';
+import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 import { withLock } from '../acquire-lock.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { AUTH_FILE, WRITE_LOCK_FILE } from '../codex-home.js';

@@ -2,11 +2,11 @@
   "targets": [
     {
       "target_name": "codex_oauth_flock",
-      "sources": ["native/flock.c"],
+      "sources": ["flock.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-Wall", "-Wextra", "-O2"],
       "conditions": [
-        ["OS=='win'", { "sources!": ["native/flock.c"] }]
+        ["OS=='win'", { "sources!": ["flock.c"] }]
       ]
     }
   ]

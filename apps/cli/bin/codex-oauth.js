@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The `codex-oauth` executable. A file in the repository rather than in dist/, so that pnpm can
+// link the bin of a workspace that has not been built yet (no "Failed to create bin" warning).
+import '../dist/cli.js';
