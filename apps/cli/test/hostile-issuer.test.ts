@@ -29,9 +29,11 @@ async function ownIssuer(options: Parameters<typeof startFakeIssuer>[0]): Promis
 
 describe('a file with no session is not "already signed in" (case 6)', () => {
   for (const body of [
-    '{"OPENAI_API_KEY":null,"tokens":null,"agent_identity":"kept"}',
-    '{"agent_identity":"kept"}',
-    '{"auth_mode":"chatgpt","agent_identity":"kept"}',
+    // An unknown key of someone else's, not `agent_identity`: a file holding an agent identity is a
+    // Codex login we do not manage (issue 16), not a file with no session.
+    '{"OPENAI_API_KEY":null,"tokens":null,"someone_elses_key":"kept"}',
+    '{"someone_elses_key":"kept"}',
+    '{"auth_mode":"chatgpt","someone_elses_key":"kept"}',
   ]) {
     it(`${body}: login signs in, keeping the file's other keys`, async () => {
       const path = join(home, 'auth.json');
@@ -42,7 +44,7 @@ describe('a file with no session is not "already signed in" (case 6)', () => {
       expect(login.stderr).not.toContain('Already signed in');
       const saved = JSON.parse(await readFile(path, 'utf8'));
       expect(typeof saved.tokens.refresh_token).toBe('string');
-      expect(saved.agent_identity).toBe('kept');
+      expect(saved.someone_elses_key).toBe('kept');
       expect((await runCli(['status'], env)).code).toBe(0);
     });
   }
@@ -102,8 +104,12 @@ describe('clock skew is named, not looped on (case 3)', () => {
 
 describe('a token endpoint that drips (case 1)', () => {
   it('token ends with a typed error after the bounded attempts, instead of hanging', async () => {
-    const fake = await ownIssuer({ accessTokenTtlSeconds: 60 }); // due at once
-    const loginEnv = cliEnv(home, { CODEX_OAUTH_ISSUER: fake.url });
+    const fake = await ownIssuer({ accessTokenTtlSeconds: 60 });
+    // Due at once: a 5-minute window over a 60 s token (the default is at most half its lifetime).
+    const loginEnv = cliEnv(home, {
+      CODEX_OAUTH_ISSUER: fake.url,
+      CODEX_OAUTH_REFRESH_WINDOW_SECONDS: '300',
+    });
     expect((await runCli(['login', '--flow', 'device'], loginEnv)).code).toBe(0);
     const dripEnv = { ...loginEnv, CODEX_OAUTH_REQUEST_TIMEOUT_MS: '1000' };
     fake.inject({
