@@ -1,11 +1,9 @@
 import { inspect } from 'node:util';
+import { CODEX_OAUTH_ERROR_BRAND } from './error-brand.js';
 
-/**
- * The brand shared with `CodexOAuthError` in `@codex-oauth/core` (through the global symbol
- * registry), so `err instanceof CodexOAuthError` holds for net-ca's errors without net-ca
- * depending on core.
- */
-export const CODEX_OAUTH_ERROR_BRAND: unique symbol = Symbol.for('codex-oauth.error') as never;
+// The brand is shared with `CodexOAuthError` in `@codex-oauth/core`, which re-exports it, so
+// `err instanceof CodexOAuthError` holds for net-ca's errors without net-ca depending on core.
+export { CODEX_OAUTH_ERROR_BRAND };
 
 /** The error codes net-ca raises: the same strings as core's `ErrorCodes`. */
 export const NetCaErrorCodes = {

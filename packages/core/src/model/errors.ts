@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { CODEX_OAUTH_ERROR_BRAND } from '@codex-oauth/net-ca/error-brand';
 import { redactSecrets } from './redaction.js';
 
 export { redactSecrets } from './redaction.js';
@@ -6,9 +7,9 @@ export { redactSecrets } from './redaction.js';
 /**
  * The brand every codex-oauth error carries, shared through the global symbol registry so that
  * `instanceof CodexOAuthError` holds across duplicate installs and for errors thrown by the leaf
- * packages (`@codex-oauth/net-ca` brands its own errors with the same symbol).
+ * packages. Defined once, in net-ca (the lowest package that brands its errors), and re-exported.
  */
-export const CODEX_OAUTH_ERROR_BRAND: unique symbol = Symbol.for('codex-oauth.error') as never;
+export { CODEX_OAUTH_ERROR_BRAND };
 
 /**
  * Every stable error code. Match on `error.code`, never on the message: messages are for people
