@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { INSPECT_CUSTOM } from './inspect-hook.js';
 import { redactSecrets } from './redaction.js';
 
 export { redactSecrets } from './redaction.js';
@@ -172,7 +172,7 @@ export class CodexOAuthError extends Error {
   }
 
   /** Keeps `cause` chains out of `inspect` output, where a fetch error could carry a request body. */
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     const details = [
       this.status !== undefined ? `status: ${this.status}` : '',
       this.error ? `error: ${JSON.stringify(this.error)}` : '',
