@@ -1,6 +1,5 @@
 import { chooseStorage, type SessionOptions, type TokenStore } from '@codex-oauth/core/status';
 import * as storeFile from '@codex-oauth/store-file';
-import { memoryStore } from '@codex-oauth/store-memory';
 import type { Context } from './context.js';
 import { UsageError } from './usage-error.js';
 
@@ -13,7 +12,7 @@ const reasons = new WeakMap<TokenStore, string>();
  * The CLI builds the store itself and hands it over as `store`, so that `status` and `doctor` can
  * say why it was chosen and `--redis-url`/`--redis-key` reach store-redis. It is the one `storage`
  * would pick, by the same `chooseStorage` (`auto` follows Codex's `cli_auth_credentials_store`);
- * store-keyring and store-redis are loaded only when asked for.
+ * store-memory, store-keyring and store-redis are loaded only when asked for.
  *
  * `cancellable: false` leaves out the Ctrl-C signal, for calls that never wait (`status`): the
  * signal's AbortController costs ~0.3 ms to load, in the start-up of the command run most often.
@@ -25,6 +24,7 @@ export async function sessionOptions(
   const { flags } = ctx;
   let store: TokenStore;
   if (flags.storage === 'memory') {
+    const { memoryStore } = await import('@codex-oauth/store-memory');
     store = memoryStore();
     reasons.set(store, 'storage "memory" was asked for: nothing is stored on disk');
   } else if (flags.storage === 'redis') {

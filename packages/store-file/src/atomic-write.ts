@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import {
   chmod,
@@ -30,7 +29,9 @@ const NAME_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
  */
 export function tempFileName(target: string): string {
   const stem = basename(target).replace(/\.json$/, '');
-  const bytes = randomBytes(6);
+  // Loaded on first write, not imported: `node:crypto` is ~40 internal modules that a program
+  // which only reads auth.json (`codex-oauth status`) would otherwise load at start-up.
+  const bytes = process.getBuiltinModule('node:crypto').randomBytes(6);
   let suffix = '';
   for (const byte of bytes) suffix += NAME_CHARS[byte % NAME_CHARS.length];
   return join(dirname(target), `.${stem}-${suffix}`);

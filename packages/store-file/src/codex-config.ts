@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse } from 'smol-toml';
+import type * as SmolToml from 'smol-toml';
 import { CONFIG_FILE } from './codex-home.js';
 
 /** Codex's `cli_auth_credentials_store` values. */
@@ -48,7 +49,7 @@ export function readCodexConfig(codexHome: string): CodexConfig {
   }
   let table: Record<string, unknown>;
   try {
-    table = parse(text) as Record<string, unknown>;
+    table = parseToml(text);
   } catch (err) {
     const line = (err as { line?: number }).line;
     config.warnings.push(
@@ -88,6 +89,18 @@ export function codexConfigReader(codexHome: string): () => CodexConfig {
     }
     return copy(last.config);
   };
+}
+
+let smolToml: typeof SmolToml | undefined;
+
+/**
+ * smol-toml's `parse`, loaded when the first config.toml is read, and through the package's own
+ * CommonJS build: one file, where its ES build is nine modules that cost ~7 ms of every start-up
+ * (bench/trade-offs.md). Without a config.toml it is never loaded.
+ */
+function parseToml(text: string): Record<string, unknown> {
+  smolToml ??= createRequire(import.meta.url)('smol-toml') as typeof SmolToml;
+  return smolToml.parse(text) as Record<string, unknown>;
 }
 
 /** `absent`, an identity of the file's current version, or `undefined` when it cannot be told. */

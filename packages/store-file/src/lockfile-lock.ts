@@ -1,8 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { FileLock } from './file-lock.js';
 import { pollForLock, type WaitOptions } from './poll.js';
+
+/**
+ * Random hex, from `node:crypto` loaded on first use: the lock is taken only on a write or a
+ * refresh, and a program that only reads auth.json need not load crypto's ~40 internal modules.
+ */
+function randomHex(bytes: number): string {
+  return process.getBuiltinModule('node:crypto').randomBytes(bytes).toString('hex');
+}
 
 /** Who holds a portable lock: written into the owner file, read back to judge staleness. */
 export interface LockOwner {
@@ -49,7 +56,7 @@ export async function acquireLockfile(
           pid: process.pid,
           hostname: hostname(),
           createdAt: new Date().toISOString(),
-          nonce: randomBytes(8).toString('hex'),
+          nonce: randomHex(8),
         };
         const text = JSON.stringify(owner);
         try {
@@ -79,7 +86,7 @@ async function breakIfStale(ownerPath: string, staleMs: number): Promise<boolean
   if (!isStale(text, mtimeMs, staleMs)) return false;
   // Move it aside instead of unlinking, then check that what moved is what we judged: another
   // process may have broken the same stale file and taken the lock in between.
-  const aside = `${ownerPath}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${ownerPath}.stale-${process.pid}-${randomHex(4)}`;
   try {
     await rename(ownerPath, aside);
   } catch (err) {

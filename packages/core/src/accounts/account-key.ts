@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AuthRecord } from '../model/auth-record.js';
 import { readClaims } from '../model/claims.js';
 
@@ -25,6 +24,9 @@ export function accountKeyOf(record: AuthRecord | null): string | null {
   const user = claims.userId ?? claims.email;
   const workspace = record.tokens.accountId ?? claims.accountId;
   if (user === null && workspace === null) return null;
+  // Loaded on first use, not imported: `node:crypto` is ~40 internal modules, and the model
+  // (which every store and `codex-oauth status` import) otherwise never needs it.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256')
     .update(`${user ?? ''}\n${workspace ?? ''}`)
     .digest('hex')

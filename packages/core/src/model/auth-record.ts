@@ -1,6 +1,6 @@
-import { inspect } from 'node:util';
 import { decodeJwtPayload } from './claims.js';
 import { CodexOAuthError, ErrorCodes } from './errors.js';
+import { INSPECT_CUSTOM, type Inspect } from './inspect-hook.js';
 
 /** The three tokens an OAuth exchange or refresh returns. All are secrets. */
 export interface TokenSet {
@@ -144,8 +144,9 @@ export function redactRecord(record: AuthRecord): RedactedAuthRecord {
  * `console.log(record)` shows no token. JSON and copies are unaffected (the hook is a symbol).
  */
 function hideSecrets(record: AuthRecord): AuthRecord {
-  Object.defineProperty(record, inspect.custom, {
-    value: () => `AuthRecord ${inspect(redactRecord(record))}`,
+  Object.defineProperty(record, INSPECT_CUSTOM, {
+    value: (_depth: number, _options: object, inspect: Inspect) =>
+      `AuthRecord ${inspect(redactRecord(record))}`,
   });
   return record;
 }

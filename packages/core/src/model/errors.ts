@@ -1,5 +1,5 @@
-import { inspect } from 'node:util';
 import { CODEX_OAUTH_ERROR_BRAND } from '@codex-oauth/net-ca/error-brand';
+import { INSPECT_CUSTOM } from './inspect-hook.js';
 import { redactSecrets } from './redaction.js';
 
 export { redactSecrets } from './redaction.js';
@@ -173,7 +173,7 @@ export class CodexOAuthError extends Error {
   }
 
   /** Keeps `cause` chains out of `inspect` output, where a fetch error could carry a request body. */
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     const details = [
       this.status !== undefined ? `status: ${this.status}` : '',
       this.error ? `error: ${JSON.stringify(this.error)}` : '',

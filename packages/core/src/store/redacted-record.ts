@@ -1,5 +1,5 @@
-import { inspect } from 'node:util';
 import { type AuthRecord, redactRecord } from '../model/auth-record.js';
+import { INSPECT_CUSTOM, type Inspect } from '../model/inspect-hook.js';
 
 /**
  * Gives a record returned by a store non-enumerable `inspect` and `toJSON` hooks that show its
@@ -10,7 +10,10 @@ import { type AuthRecord, redactRecord } from '../model/auth-record.js';
 export function withRedaction(record: AuthRecord): AuthRecord {
   const view = () => redactRecord(record);
   Object.defineProperties(record, {
-    [inspect.custom]: { value: () => `AuthRecord ${inspect(view())}` },
+    [INSPECT_CUSTOM]: {
+      value: (_depth: number, _options: object, inspect: Inspect) =>
+        `AuthRecord ${inspect(view())}`,
+    },
     toJSON: { value: view },
   });
   return record;
