@@ -1,33 +1,16 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, removeDir, tempHome } from './helpers.js';
+import { tmuxSkipReason, useTmuxTerminal } from './tmux-terminal.js';
 
 // The paste prompt in a real terminal: tmux gives the CLI a TTY, `paste-buffer -p` pastes the way
 // a terminal does (bracketed, when the program asked for it) and capture-pane reads the screen.
-const tmuxMissing = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status !== 0;
-const skipReason = tmuxMissing ? 'tmux is not installed (apt-get install tmux)' : '';
-
-// One tmux server per test: a new session right after the last test's kill-server could reach
-// that server while it was still exiting (new-session then failed under load).
-let socketCount = 0;
-let SOCKET = `codex-oauth-paste-test-${process.pid}`;
-const tmux = (...args: string[]) =>
-  execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'cli');
-
-/** Polls the screen until `predicate` holds (no fixed sleeps). */
-async function waitForScreen(predicate: (text: string) => boolean, what: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = screen();
-    if (predicate(text)) return text;
-    await sleep(100);
-  }
-  throw new Error(`the screen never showed ${what}:\n${text}`);
-}
+const skipReason = tmuxSkipReason;
+const {
+  tmux,
+  waitForScreen,
+  start: startTerminal,
+} = useTmuxTerminal('codex-oauth-paste-test', { joinWrapped: true });
 
 let issuer: FakeIssuer;
 let home: string;
@@ -37,41 +20,28 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.stop());
 beforeEach(async () => {
-  socketCount += 1;
-  SOCKET = `codex-oauth-paste-test-${process.pid}-${socketCount}`;
   home = await tempHome();
 });
 afterEach(async () => {
-  if (!tmuxMissing) spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
   await removeDir(home);
 });
 
 function startInTmux(args: string[], extraEnv: string[] = [], url = issuer.url): void {
-  const command = [
-    'env',
-    '-i',
-    `PATH=${process.env.PATH}`,
-    `HOME=${home}`,
-    `CODEX_HOME=${home}`,
-    `CODEX_OAUTH_ISSUER=${url}`,
-    'TERM=xterm-256color',
-    ...extraEnv,
-    process.execPath,
-    CLI,
-    ...args,
-  ]
-    .map((word) => `'${word.replace(/'/g, `'\\''`)}'`)
-    .join(' ');
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'cli',
-    '-x',
-    '120',
-    '-y',
-    '80',
-    `${command}; echo "exit=$?"; sleep 600`,
+  startTerminal(
+    [
+      'env',
+      '-i',
+      `PATH=${process.env.PATH}`,
+      `HOME=${home}`,
+      `CODEX_HOME=${home}`,
+      `CODEX_OAUTH_ISSUER=${url}`,
+      'TERM=xterm-256color',
+      ...extraEnv,
+      process.execPath,
+      CLI,
+      ...args,
+    ],
+    { width: 120, height: 80 },
   );
 }
 
@@ -88,7 +58,7 @@ function linkOn(text: string): string {
   return url;
 }
 
-describe.skipIf(tmuxMissing)(
+describe.skipIf(skipReason)(
   `paste on a TTY${skipReason ? ` (skipped: ${skipReason})` : ''}`,
   () => {
     it('--flow paste: a pasted address that spans two lines signs in', async () => {

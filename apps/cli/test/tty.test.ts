@@ -1,34 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, removeDir, tempHome } from './helpers.js';
+import { tmuxSkipReason, useTmuxTerminal } from './tmux-terminal.js';
 
 // A real terminal: tmux gives the CLI a TTY, send-keys types into it and capture-pane reads the
 // screen, so the spinner, the large code and the QR code are checked as a person would see them.
-const tmuxMissing = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status !== 0;
-const skipReason = tmuxMissing ? 'tmux is not installed (apt-get install tmux)' : '';
-if (skipReason) console.warn(`skipping the TTY tests: ${skipReason}`);
-
-// One tmux server per test: a new session right after the last test's kill-server could reach
-// that server while it was still exiting (new-session then failed under load).
-let socketCount = 0;
-let SOCKET = `codex-oauth-cli-test-${process.pid}`;
-const tmux = (...args: string[]) =>
-  execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'cli');
-
-/** Polls the screen until `predicate` holds (the CLI runs at its own pace; no fixed sleeps). */
-async function waitForScreen(predicate: (text: string) => boolean, what: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = screen();
-    if (predicate(text)) return text;
-    await sleep(100);
-  }
-  throw new Error(`the screen never showed ${what}:\n${text}`);
-}
+const skipReason = tmuxSkipReason;
+const { tmux, waitForScreen, start: startTerminal } = useTmuxTerminal('codex-oauth-cli-test');
 
 let issuer: FakeIssuer;
 let home: string;
@@ -38,45 +16,31 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.stop());
 beforeEach(async () => {
-  socketCount += 1;
-  SOCKET = `codex-oauth-cli-test-${process.pid}-${socketCount}`;
   home = await tempHome();
 });
 afterEach(async () => {
-  if (!tmuxMissing) spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
   await removeDir(home);
 });
 
 function startInTmux(args: string[]): void {
-  const command = [
-    'env',
-    '-i',
-    `PATH=${process.env.PATH}`,
-    `HOME=${home}`,
-    `CODEX_HOME=${home}`,
-    `CODEX_OAUTH_ISSUER=${issuer.url}`,
-    'TERM=xterm-256color',
-    process.execPath,
-    CLI,
-    ...args,
-  ]
-    .map((word) => `'${word.replace(/'/g, `'\\''`)}'`)
-    .join(' ');
-  // The pane stays open after the CLI exits so its last screen and exit code can be read.
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'cli',
-    '-x',
-    '100',
-    '-y',
-    '60',
-    `${command}; echo "exit=$?"; sleep 600`,
+  startTerminal(
+    [
+      'env',
+      '-i',
+      `PATH=${process.env.PATH}`,
+      `HOME=${home}`,
+      `CODEX_HOME=${home}`,
+      `CODEX_OAUTH_ISSUER=${issuer.url}`,
+      'TERM=xterm-256color',
+      process.execPath,
+      CLI,
+      ...args,
+    ],
+    { width: 100, height: 60 },
   );
 }
 
-describe.skipIf(tmuxMissing)(
+describe.skipIf(skipReason)(
   `login on a TTY${skipReason ? ` (skipped: ${skipReason})` : ''}`,
   () => {
     it('shows the code large with its link, a QR code and a spinner, then signs in', async () => {
