@@ -16,17 +16,8 @@ useCliSandbox((sandbox) => {
 
 const PASSWORD = 'cli-redis-pw-9d1c';
 
-// Node 20 only: when the CLI's entry lies inside the workspace (apps/cli/bin), Node 20 resolves the
-// packages behind apps/cli/node_modules' workspace links without following the links, so
-// node-redis, reached through them, cannot find its own @redis/client (Node 24, and the CLI
-// started with --preserve-symlinks-main, do not show it). Open, see the issue 18 note.
-const node20WorkspaceLinks =
-  process.versions.node.startsWith('20.') &&
-  'Node 20 resolves node-redis through the workspace links of apps/cli without following them';
-const skipReason = redisServerMissing || node20WorkspaceLinks;
-
-describe.skipIf(skipReason)(
-  `--storage redis${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+describe.skipIf(redisServerMissing)(
+  `--storage redis${redisServerMissing ? ` (skipped: ${redisServerMissing})` : ''}`,
   () => {
     let redis: TestRedisServer;
     let url: string;

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 
 /** Arguments of `EVAL`/`EVALSHA` as node-redis takes them. */
@@ -41,10 +40,7 @@ export async function createOwnClient(
 ): Promise<RedisClientLike> {
   let redis: { createClient(options: Record<string, unknown>): unknown };
   try {
-    // node-redis is CommonJS; `require` resolves it, and its own `@redis/client`, from real paths.
-    // Node 20's `import()` could reach it through a workspace symlink (the CLI's node_modules), from
-    // where `@redis/client` is not found.
-    redis = createRequire(import.meta.url)('redis') as never;
+    redis = (await import('redis')) as never;
   } catch (cause) {
     throw new CodexOAuthError(
       ErrorCodes.STORE_MISSING,

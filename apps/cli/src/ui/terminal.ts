@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 // (loading net or tty), about 2-3 ms each, which is most of the start-up budget of `status`.
 // Synchronous writes to the descriptors also cannot be lost by an early process.exit().
 
-let devNull: number | undefined;
+let devNull: bigint | undefined;
 
 /**
  * Whether `fd` is a terminal, without loading `node:tty`: a character device other than
@@ -18,9 +18,14 @@ export function isTerminal(fd: number): boolean {
       const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
       return tty.isatty(fd);
     }
-    const stat = fstatSync(fd);
+    // BigInt stats on purpose: they fill their own buffer. Node 20's fs.realpathSync (which its
+    // module loaders use, with a cache) reads the shared stat buffer of the *last* stat and stops
+    // resolving early when that was a pipe or socket, so a plain fstat of a piped stdout made
+    // every later import through a workspace symlink resolve to the link instead of its target
+    // (node-redis then could not find @redis/client). Node 24 does not have this.
+    const stat = fstatSync(fd, { bigint: true });
     if (!stat.isCharacterDevice()) return false;
-    devNull ??= statSync('/dev/null').rdev;
+    devNull ??= statSync('/dev/null', { bigint: true }).rdev;
     return stat.rdev !== devNull;
   } catch {
     return false;
