@@ -7,7 +7,7 @@ import {
   secretServiceSkipReason,
   startSecretService,
 } from '@codex-oauth/test-support/secret-service';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** Why this file's keyring tests cannot run here, or null. */
 export const skipReason = secretServiceSkipReason();
@@ -27,6 +27,13 @@ export function useSecretService(): { service: () => SecretService; root: string
     if (skipReason) return;
     service = await startSecretService();
     process.env.DBUS_SESSION_BUS_ADDRESS = service.address;
+  });
+  // The service is this file's environment, not the code under test: if gnome-keyring ever ends
+  // mid-file (seen once, in a loaded CI run), say why loudly and start it again, rather than fail
+  // every later test for a reason that is not ours.
+  beforeEach(async () => {
+    const why = await service?.ensureProvider();
+    if (why) console.warn(`the test Secret Service had stopped and was restarted: ${why}`);
   });
   afterAll(async () => {
     await service?.stop();

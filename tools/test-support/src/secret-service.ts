@@ -33,6 +33,12 @@ export interface SecretService {
   resume(): void;
   /** The items of `service` as `secret-tool search --all` prints them, without the secrets. */
   search(service: string): Promise<string>;
+  /**
+   * Restarts gnome-keyring on the same bus and data directory if it has exited, and says why it
+   * had (exit code or signal, and the end of its stderr); resolves null when it is running. The
+   * keyring binding keeps its bus connection, so a client goes on with the new daemon.
+   */
+  ensureProvider(): Promise<string | null>;
   /** Stops the daemons and removes their directory. */
   stop(): Promise<void>;
 }
@@ -111,17 +117,27 @@ export async function startSecretService(
       bus.once('exit', (code) => reject(new Error(`dbus-daemon exited (${code})`)));
       bus.stdout?.once('data', () => resolve());
     });
-    if (options.provider !== false) {
-      const keyring = spawn(
+    // gnome-keyring's stderr is kept (its last 4 KiB), to say why it stopped if it ever does.
+    let keyring: ChildProcess | undefined;
+    let keyringLog = '';
+    const startKeyring = async (): Promise<void> => {
+      const child = spawn(
         'gnome-keyring-daemon',
         ['--foreground', '--unlock', '--components=secrets'],
-        { env, stdio: ['pipe', 'ignore', 'ignore'] },
+        { env, stdio: ['pipe', 'ignore', 'pipe'] },
       );
-      children.push(keyring);
-      // The password of the new `login` collection, read from stdin by --unlock.
-      keyring.stdin?.end('codex-oauth-test');
-      await waitForOwner(env, 'org.freedesktop.secrets', keyring);
-    }
+      keyringLog = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        keyringLog = (keyringLog + chunk).slice(-4096);
+      });
+      children.push(child);
+      keyring = child;
+      // The password of the `login` collection (created on the first start), read from stdin by
+      // --unlock.
+      child.stdin?.end('codex-oauth-test');
+      await waitForOwner(env, 'org.freedesktop.secrets', child);
+    };
+    if (options.provider !== false) await startKeyring();
     return {
       address: env.DBUS_SESSION_BUS_ADDRESS,
       env,
@@ -158,6 +174,14 @@ export async function startSecretService(
           .split('\n')
           .filter((line) => !line.startsWith('secret = '))
           .join('\n');
+      },
+      async ensureProvider() {
+        if (!keyring || (keyring.exitCode === null && keyring.signalCode === null)) return null;
+        const why = `gnome-keyring-daemon ended (${keyring.signalCode ?? `exit ${keyring.exitCode}`})${
+          keyringLog.trim() ? `: ${keyringLog.trim()}` : ''
+        }`;
+        await startKeyring();
+        return why;
       },
       stop,
     };

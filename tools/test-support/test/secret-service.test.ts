@@ -36,6 +36,42 @@ describe.skipIf(skip)(`secret-service harness${skip ? ` (skipped: ${skip})` : ''
     expect(existsSync(ss.address.slice('unix:path='.length))).toBe(false);
   });
 
+  it('ensureProvider starts gnome-keyring again after it ended, keeping what it stored', async () => {
+    const ss = await startSecretService();
+    try {
+      expect(await ss.ensureProvider()).toBeNull();
+      await tool(ss.env, ['store', '--label=probe', 'service', 'again-svc', 'username', 'u'], 'v');
+      // This service's daemon only (others may run beside it): the bus knows its pid.
+      const { stdout } = await run(
+        'dbus-send',
+        [
+          '--session',
+          '--print-reply',
+          '--dest=org.freedesktop.DBus',
+          '/org/freedesktop/DBus',
+          'org.freedesktop.DBus.GetConnectionUnixProcessID',
+          'string:org.freedesktop.secrets',
+        ],
+        { env: ss.env, timeout: 5000 },
+      );
+      const pid = Number(/uint32 (\d+)/.exec(stdout)?.[1]);
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid, 'SIGKILL');
+      // Until the harness has seen the daemon's exit (an event, so poll it; 5 s at most).
+      let why: string | null = null;
+      for (let i = 0; i < 100 && why === null; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        why = await ss.ensureProvider();
+      }
+      expect(why).toMatch(/gnome-keyring-daemon ended \(SIGKILL\)/);
+      expect((await tool(ss.env, ['lookup', 'service', 'again-svc', 'username', 'u'])).stdout).toBe(
+        'v',
+      );
+    } finally {
+      await ss.stop();
+    }
+  });
+
   it('without a provider, nothing owns org.freedesktop.secrets (no D-Bus activation)', async () => {
     const ss = await startSecretService({ provider: false });
     try {
