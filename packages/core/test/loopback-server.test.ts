@@ -108,6 +108,9 @@ describe('loopback server: callbacks', () => {
     const events: OAuthEvent[] = [];
     const codes: string[] = [];
     const server = await start({
+      // This test asks for more after the success (the page, then /success): a grace period
+      // that outlasts a loaded machine's pauses, not the helper's 50 ms.
+      successGraceMs: 30_000,
       onEvent: (e) => events.push(e),
       handleCode: async (code, { signal }) => {
         codes.push(code);

@@ -34,7 +34,11 @@ export interface LoopbackServerOptions<T> {
   signal?: AbortSignal;
   /** No valid callback within this many ms ends the wait with `CODEX_OAUTH_LOGIN_TIMEOUT`. */
   timeoutMs?: number;
-  /** How long to keep serving `/success` after a successful exchange; default 2000 ms. */
+  /**
+   * How long to keep serving `/success` after a successful exchange; default 10 000 ms. The
+   * browser asks for it at once after the redirect; the wait only matters when it never does, and
+   * 2 s was seen to be too short for a loaded machine (the tab showed "connection refused").
+   */
   successGraceMs?: number;
   onEvent?: (e: OAuthEvent) => void;
 }
@@ -132,7 +136,7 @@ export async function startLoopbackServer<T>(
       // Serve /success briefly, without holding the process open for it: unless someone waits
       // for the port to close (see close()).
       server.unref();
-      grace = state.schedule(opts.successGraceMs ?? 2000, () => void shutdown(), { unref: true });
+      grace = state.schedule(opts.successGraceMs ?? 10_000, () => void shutdown(), { unref: true });
     },
   };
 
