@@ -68,7 +68,7 @@ export async function chooseStorage(options: ChooseStorageOptions): Promise<Stor
       backend: 'file',
       reason:
         config.credentialsStore === 'file'
-          ? `Codex's default (no ${setting.split(' in ')[0]} set to keyring)`
+          ? 'Codex keeps its sign-in in auth.json (cli_auth_credentials_store is "file", its default)'
           : setting,
     };
   }
