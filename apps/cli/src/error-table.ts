@@ -38,6 +38,7 @@ interface Entry {
 const TABLE: Record<ReportedCode, Entry> = {
   CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE: { title: 'No one here to sign in', exit: Exit.ERROR },
   CODEX_OAUTH_PORT_IN_USE: { title: 'Sign-in port busy', exit: Exit.ERROR },
+  CODEX_OAUTH_LOGIN_IN_PROGRESS: { title: 'Another sign-in is in progress', exit: Exit.ERROR },
   CODEX_OAUTH_ACCESS_DENIED: { title: 'Sign-in refused', exit: Exit.ERROR },
   CODEX_OAUTH_TOKEN_EXCHANGE_FAILED: { title: 'Sign-in could not finish', exit: Exit.ERROR },
   CODEX_OAUTH_DEVICE_LOGIN_DISABLED: { title: 'Device sign-in is off', exit: Exit.ERROR },

@@ -20,6 +20,7 @@ export {
   startLoopbackServer,
 } from './loopback/loopback-server.js';
 export { describePortOwner } from './loopback/port-owner.js';
+export type { SuccessPage } from './loopback/success-page.js';
 export {
   type AuthRecord,
   mergeRefreshedTokens,

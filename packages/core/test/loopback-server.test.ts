@@ -410,14 +410,17 @@ const fixedReason = fixedPortsBusy
 
 describe.sequential('loopback server: ports 1455 and 1457', () => {
   it.skipIf(fixedPortsBusy)(
-    `reclaims 1455 from an earlier sign-in of ours via /cancel${fixedReason}`,
+    `never sends /cancel to an earlier sign-in of this process: the later one takes 1457${fixedReason}`,
     async () => {
       const earlier = await start({ port: 1455, fallbackPort: null });
       expect(earlier.port).toBe(1455);
       const later = await start({ port: 1455, fallbackPort: undefined });
-      expect(later.port).toBe(1455);
-      expect(later.redirectUri).toBe('http://127.0.0.1:1455/auth/callback');
-      expect((await rejection(earlier.result)).code).toBe('CODEX_OAUTH_LOGIN_CANCELLED');
+      expect(later.port).toBe(1457);
+      expect(later.redirectUri).toBe('http://127.0.0.1:1457/auth/callback');
+      // The earlier one still takes its callback (test/loopback-concurrency.test.ts has more).
+      expect((await get(1455, `/auth/callback?state=${STATE}&code=${CODE}`)).status).toBe(302);
+      await earlier.result;
+      await earlier.close();
       await later.close();
       expect(await portIsFree(1455)).toBe(true);
     },

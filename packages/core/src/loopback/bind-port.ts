@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js';
+import { claimPort, releasePort } from './held-ports.js';
 import { describePortOwner } from './port-owner.js';
 
 /** Options for {@link bindLoopback}. */
@@ -14,6 +15,12 @@ export interface BindLoopbackOptions {
   attempts?: number;
   /** Pause between attempts (Codex: 200 ms). */
   retryDelayMs?: number;
+  /**
+   * Send `GET /cancel` to another program holding `port` and wait for it to give way, as Codex
+   * does (default `true`). `false`: never disturb another program's sign-in; a busy port is
+   * skipped at once. A port held by this process's own sign-in is never sent `/cancel`.
+   */
+  takeOverPort?: boolean;
 }
 
 /** The loopback interface, and nothing else: the callback must not be reachable from the LAN. */
@@ -21,35 +28,55 @@ const LOOPBACK_HOST = '127.0.0.1';
 const CANCEL_TIMEOUT_MS = 2000;
 
 /**
- * Makes `server` listen on 127.0.0.1 as Codex does: try `port`; if it is in use, send
+ * Makes `server` listen on 127.0.0.1 as Codex does: try `port`; if another program holds it, send
  * `GET /cancel` to it once (an earlier sign-in of ours or of Codex then shuts down), retry every
  * `retryDelayMs` for `attempts` tries, then try `fallbackPort` the same way (no `/cancel` there).
- * Resolves with the bound port. Both busy is `CODEX_OAUTH_PORT_IN_USE`, naming the owners when
- * they can be found; an abort is `CODEX_OAUTH_LOGIN_CANCELLED`.
+ * A port this process's own sign-in holds (see `held-ports.ts`) is skipped without a `/cancel`,
+ * and so is every busy port when `takeOverPort` is `false`. Resolves with the bound port, which
+ * stays claimed for this process until the server calls `releasePort`. Both busy is
+ * `CODEX_OAUTH_LOGIN_IN_PROGRESS` when a sign-in of this process holds one of them, else
+ * `CODEX_OAUTH_PORT_IN_USE` naming the owners when they can be found; an abort is
+ * `CODEX_OAUTH_LOGIN_CANCELLED`.
  */
 export async function bindLoopback(server: Server, opts: BindLoopbackOptions): Promise<number> {
-  const attempts = opts.attempts ?? 10;
+  const takeOver = opts.takeOverPort ?? true;
+  const attempts = takeOver ? (opts.attempts ?? 10) : 1;
   const delayMs = opts.retryDelayMs ?? 200;
   const ports = opts.fallbackPort === null ? [opts.port] : [opts.port, opts.fallbackPort];
+  const heldHere: number[] = [];
   let cancel: (() => void) | undefined;
   try {
     for (const [index, port] of ports.entries()) {
-      for (let attempt = 0; attempt < attempts; attempt++) {
-        throwIfAborted(opts.signal);
-        try {
-          await listen(server, port);
-          const address = server.address();
-          return typeof address === 'object' && address !== null ? address.port : port;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw bindError(port, err);
+      throwIfAborted(opts.signal);
+      if (!claimPort(port)) {
+        heldHere.push(port);
+        continue;
+      }
+      let bound = false;
+      try {
+        for (let attempt = 0; attempt < attempts; attempt++) {
+          throwIfAborted(opts.signal);
+          try {
+            await listen(server, port);
+            bound = true;
+            const address = server.address();
+            const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+            claimPort(boundPort); // the ephemeral port of `port: 0`
+            return boundPort;
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw bindError(port, err);
+          }
+          if (takeOver && index === 0 && attempt === 0 && port !== 0) cancel = requestCancel(port);
+          if (attempt < attempts - 1) await delay(delayMs, opts.signal);
         }
-        if (index === 0 && attempt === 0 && port !== 0) cancel = requestCancel(port);
-        if (attempt < attempts - 1) await delay(delayMs, opts.signal);
+      } finally {
+        if (!bound) releasePort(port);
       }
     }
   } finally {
     cancel?.();
   }
+  if (heldHere.length > 0) throw inProgressError(ports, heldHere);
   const owners = await Promise.all(
     ports.map(async (p) => `${p}: ${(await describePortOwner(p)) ?? 'unknown process'}`),
   );
@@ -59,6 +86,20 @@ export async function bindLoopback(server: Server, opts: BindLoopbackOptions): P
       `${ports.length > 1 ? 'are' : 'is'} in use (${owners.join('; ')}). ` +
       'Finish or stop the other sign-in (or the program holding the port) and try again, ' +
       'or use the device flow.',
+  );
+}
+
+/** Every port was busy and this process's own sign-in holds at least one: it is left running. */
+function inProgressError(ports: number[], heldHere: number[]): CodexOAuthError {
+  const others = ports.filter((p) => !heldHere.includes(p));
+  const held = heldHere.map((p) => `127.0.0.1:${p}`).join(' and ');
+  const busy =
+    others.length > 0 ? ` and ${others.map((p) => `127.0.0.1:${p}`).join(', ')} is busy` : '';
+  return new CodexOAuthError(
+    ErrorCodes.LOGIN_IN_PROGRESS,
+    `Another sign-in is in progress here: this program's browser sign-in holds ${held}${busy}. ` +
+      'It was left running. Wait for it to finish or cancel it, then try again, or use the ' +
+      'device flow (or port: 0 where the issuer accepts any port).',
   );
 }
 

@@ -44,8 +44,18 @@ function page(title: string, body: string): string {
 `;
 }
 
-/** The page `/success` serves once the tokens were obtained. */
-export function successPage(): string {
+/**
+ * The page `/success` serves once the tokens were obtained: Codex's by default, or the host's
+ * text (escaped) or body markup (under the same CSP, so nothing in it can run or load).
+ */
+export function successPage(
+  custom?: { title?: string; message: string } | { html: string },
+): string {
+  if (custom && 'html' in custom) return page('Signed in', custom.html);
+  if (custom) {
+    const title = custom.title ?? 'Signed in';
+    return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(custom.message)}</p>`);
+  }
   return page(
     'Signed in to Codex',
     '<h1>Signed in to Codex</h1><p>You can close this tab and return to your terminal.</p>',
@@ -85,7 +95,10 @@ export function sendText(
   return send(res, status, 'text/plain; charset=utf-8', text, extra);
 }
 
-/** Sends a 302 to a same-origin path (relative, so it works for `localhost` and `127.0.0.1`). */
+/**
+ * Sends a 302: to a same-origin path (relative, so it works for `localhost` and `127.0.0.1`), or
+ * to the host's own page it configured (`successPage: { redirect }`, checked when it started).
+ */
 export function sendRedirect(res: ServerResponse, location: string): Promise<void> {
   return send(res, 302, 'text/plain; charset=utf-8', 'Redirecting…', { Location: location });
 }

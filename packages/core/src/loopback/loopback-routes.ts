@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { cancelledError } from '../model/errors.js';
 import { emit, type OAuthEvent } from '../model/events.js';
 import type { LoginState } from './login-state.js';
@@ -12,6 +13,7 @@ import {
   sendText,
   successPage,
 } from './loopback-pages.js';
+import type { SuccessPage } from './success-page.js';
 
 /** What the routes need from the server around them. */
 export interface RouteContext<T> {
@@ -23,10 +25,15 @@ export interface RouteContext<T> {
   onEvent?: ((e: OAuthEvent) => void) | undefined;
   /** Ends the sign-in with `error` once `page` reached the browser, then frees the port. */
   fail(error: unknown, page?: Promise<void>): Promise<void>;
-  /** Frees the port and every socket. */
-  shutdown(): Promise<void>;
+  /**
+   * Frees the port and every socket; `finishing`, the socket that has just been answered, is
+   * closed gracefully (FIN after its bytes) rather than destroyed, so the answer is not lost.
+   */
+  shutdown(finishing?: Socket | null): Promise<void>;
   /** After the success redirect: keep serving `/success` for the grace period only. */
   afterSuccess(): void;
+  /** What `/success` shows, or where it sends the tab; Codex's page when absent. */
+  successPage?: SuccessPage | undefined;
 }
 
 /**
@@ -47,19 +54,26 @@ export async function handleLoopbackRequest<T>(
     return sendText(res, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
+  // Taken now: the response lets go of its socket once it has finished.
+  const socket = req.socket;
   switch (url.pathname) {
     case '/auth/callback':
       return callback(url.searchParams, res, ctx);
     case '/success':
       if (ctx.state.phase !== 'succeeded') return sendText(res, 404, 'Not Found');
-      await sendHtml(res, 200, successPage());
-      await ctx.shutdown();
+      // The query is never read: a redirect goes only where the host configured it.
+      if (ctx.successPage && 'redirect' in ctx.successPage) {
+        await sendRedirect(res, ctx.successPage.redirect);
+      } else {
+        await sendHtml(res, 200, successPage(ctx.successPage));
+      }
+      await ctx.shutdown(socket);
       return;
     case '/cancel': {
       const page = sendText(res, 200, 'Login cancelled');
       if (ctx.state.phase === 'succeeded') {
         await page;
-        await ctx.shutdown();
+        await ctx.shutdown(socket);
       } else {
         await ctx.fail(cancelledError(undefined, 'another sign-in asked this one to stop'), page);
       }

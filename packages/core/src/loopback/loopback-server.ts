@@ -5,9 +5,14 @@ import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js'
 import type { OAuthEvent } from '../model/events.js';
 import { loopbackRedirectUri } from '../protocol/openai/authorize-url.js';
 import { bindLoopback } from './bind-port.js';
+import { releasePort } from './held-ports.js';
 import { LoginState } from './login-state.js';
 import { timeoutError } from './loopback-outcomes.js';
 import { handleLoopbackRequest, type RouteContext } from './loopback-routes.js';
+import { checkSuccessPage, type SuccessPage } from './success-page.js';
+
+/** How long the socket that carried the last answer may take to close by itself. */
+const FINISHING_SOCKET_MS = 1000;
 
 /** The callback port Codex uses (registered with the OpenAI issuer). */
 export const DEFAULT_CALLBACK_PORT = 1455;
@@ -41,6 +46,13 @@ export interface LoopbackServerOptions<T> {
    */
   successGraceMs?: number;
   onEvent?: (e: OAuthEvent) => void;
+  /**
+   * Send `GET /cancel` to another program holding `port`, as Codex does (default `true`); see
+   * `bindLoopback`. A port held by a sign-in of this process is never sent `/cancel`.
+   */
+  takeOverPort?: boolean;
+  /** What `/success` shows, or where it redirects the tab; default Codex's page. */
+  successPage?: SuccessPage;
 }
 
 /** A listening callback server. */
@@ -88,6 +100,8 @@ export async function startLoopbackServer<T>(
         : null
       : opts.fallbackPort;
   validate(opts, port, fallbackPort);
+  const successPage =
+    opts.successPage === undefined ? undefined : checkSuccessPage(opts.successPage);
   if (opts.signal?.aborted) throw cancelledError(opts.signal.reason);
 
   const state = new LoginState<T>();
@@ -108,13 +122,27 @@ export async function startLoopbackServer<T>(
     socket.once('close', () => sockets.delete(socket));
   });
 
-  const shutdown = (): Promise<void> => {
+  let boundPort = 0;
+  const shutdown = (finishing?: Socket | null): Promise<void> => {
     if (closed === undefined) {
       state.clearTimers();
       opts.signal?.removeEventListener('abort', onAbort);
-      closed = new Promise((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
+      closed = new Promise((resolve) =>
+        server.close(() => {
+          if (boundPort !== 0) releasePort(boundPort);
+          resolve();
+        }),
+      );
+      for (const socket of sockets) {
+        if (socket !== finishing) socket.destroy();
+      }
+      // The socket that has just carried `/success` (or `/cancel`) ends on its own after its
+      // bytes (Connection: close). Destroying it at once could reset the connection before the
+      // browser read the page; it gets a short while, without holding the process for it.
+      if (finishing && !finishing.destroyed) {
+        finishing.end();
+        setTimeout(() => finishing.destroy(), FINISHING_SOCKET_MS).unref();
+      }
     }
     return closed;
   };
@@ -130,6 +158,7 @@ export async function startLoopbackServer<T>(
     expectedState: opts.expectedState,
     handleCode: opts.handleCode,
     onEvent: opts.onEvent,
+    successPage,
     fail,
     shutdown,
     afterSuccess() {
@@ -146,12 +175,17 @@ export async function startLoopbackServer<T>(
   }
 
   try {
-    routes.port = await bindLoopback(server, { port, fallbackPort, signal: opts.signal });
+    routes.port = await bindLoopback(server, {
+      port,
+      fallbackPort,
+      signal: opts.signal,
+      ...(opts.takeOverPort !== undefined && { takeOverPort: opts.takeOverPort }),
+    });
   } catch (err) {
     await state.fail(err);
     throw err;
   }
-  const boundPort = routes.port;
+  boundPort = routes.port;
   // Listening only after the bind settled: an abort mid-bind must not race a half-open listener.
   if (opts.signal?.aborted) {
     const error = cancelledError(opts.signal.reason);

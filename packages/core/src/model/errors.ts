@@ -20,6 +20,11 @@ export const ErrorCodes = {
   INTERACTIVE_LOGIN_UNAVAILABLE: 'CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE',
   /** Neither loopback port (1455, then 1457) could be bound. */
   PORT_IN_USE: 'CODEX_OAUTH_PORT_IN_USE',
+  /**
+   * Both loopback ports are busy and a browser sign-in of this same process holds one of them: it
+   * is left running (never sent `/cancel`). Wait for it or cancel it, or use the device flow.
+   */
+  LOGIN_IN_PROGRESS: 'CODEX_OAUTH_LOGIN_IN_PROGRESS',
   /** The user or the server refused the sign-in (including `missing_codex_entitlement`). */
   ACCESS_DENIED: 'CODEX_OAUTH_ACCESS_DENIED',
   /** The authorization code (or device code) could not be exchanged for tokens. */

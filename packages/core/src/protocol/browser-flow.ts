@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { startLoopbackServer } from '../loopback/loopback-server.js';
+import type { SuccessPage } from '../loopback/success-page.js';
 import { unboundLoopback } from '../loopback/unbound-loopback.js';
 import type { TokenSet } from '../model/auth-record.js';
 import { CodexOAuthError, cancelledError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
@@ -33,10 +34,14 @@ export interface BrowserLoginOptions {
    */
   checkTokens?: (tokens: TokenSet, context: { signal: AbortSignal }) => void | Promise<void>;
   /**
-   * When neither port can be bound (`CODEX_OAUTH_PORT_IN_USE`), go on without a listener: the
+   * When neither port can be bound (`CODEX_OAUTH_PORT_IN_USE`, `CODEX_OAUTH_LOGIN_IN_PROGRESS`), go on without a listener: the
    * sign-in can then only be finished by {@link BrowserLogin.redeemCode} (a pasted redirect).
    */
   loopbackOptional?: boolean;
+  /** Send `GET /cancel` to another program holding the port (default `true`, as Codex does). */
+  takeOverPort?: boolean;
+  /** What the tab shows after the sign-in succeeded, or where it goes (see `SuccessPage`). */
+  successPage?: SuccessPage;
 }
 
 /** A browser login waiting for its callback. Holds no secret (the verifier stays in a closure). */
@@ -98,6 +103,8 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     ...(options.signal && { signal: options.signal }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(onEvent && { onEvent }),
+    ...(options.takeOverPort !== undefined && { takeOverPort: options.takeOverPort }),
+    ...(options.successPage !== undefined && { successPage: options.successPage }),
     expectedState: state,
     // The server emits `callback_received` and `exchanging` itself.
     handleCode: async (code, context) => {
@@ -106,7 +113,10 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
       return tokens;
     },
   }).catch((error: unknown) => {
-    if (!options.loopbackOptional || !isCodexOAuthError(error, ErrorCodes.PORT_IN_USE)) throw error;
+    const busy =
+      isCodexOAuthError(error, ErrorCodes.PORT_IN_USE) ||
+      isCodexOAuthError(error, ErrorCodes.LOGIN_IN_PROGRESS);
+    if (!options.loopbackOptional || !busy) throw error;
     listening = false;
     return unboundLoopback<TokenSet>({
       port: options.port || 1455,

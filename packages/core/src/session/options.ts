@@ -1,5 +1,6 @@
 import type { Probes } from '@codex-oauth/env-detect';
 import type { AccountSelector, AccountsBackend } from '../accounts/account-types.js';
+import type { SuccessPage } from '../loopback/success-page.js';
 import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js';
 import type { OnEvent } from '../model/events.js';
 import type { Provider } from '../protocol/provider.js';
@@ -98,6 +99,23 @@ export interface LoginOptions extends SessionOptions {
   timeoutMs?: number;
   /** Loopback port; default 1455 (1457 when busy). `0` picks a free port. */
   port?: number;
+  /**
+   * Browser flow: when another program holds `port`, send it `GET /cancel` so it gives way, as
+   * the Codex CLI does (default `true`, right for a command-line sign-in that replaces a
+   * forgotten one). `false` never disturbs another program's sign-in: a busy port is skipped for
+   * 1457 at once. Either way a browser sign-in of this same process is never cancelled: a second
+   * one takes 1457, and with both ports busy gets `CODEX_OAUTH_LOGIN_IN_PROGRESS` while the
+   * first goes on.
+   */
+  takeOverPort?: boolean;
+  /**
+   * Browser flow: what the tab shows once the sign-in succeeded, instead of Codex's "return to
+   * your terminal" page: `{ title?, message }` (escaped text), `{ html }` (the host's body markup,
+   * under the same CSP, so nothing in it runs or loads) or `{ redirect: 'https://…' }` (a 302 to
+   * the host's own page; absolute `http:`/`https:` only, fixed now, never taken from the
+   * request). A bad value is `CODEX_OAUTH_INVALID_OPTION` before anything binds.
+   */
+  successPage?: SuccessPage;
   /** Restricts the sign-in to this workspace (or these); checked again after sign-in. */
   allowedWorkspaceId?: string | string[];
   /** `login` only: sign in again even if a session is stored; the replaced tokens are revoked. */

@@ -1,3 +1,4 @@
+import { checkSuccessPage } from '../loopback/success-page.js';
 import type { TokenSet } from '../model/auth-record.js';
 import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import type { BrowserLogin } from '../protocol/browser-flow.js';
@@ -128,6 +129,7 @@ export async function beginWithContext(
   options: LoginOptions,
 ): Promise<PendingLogin> {
   assertChatgptLoginAllowed(ctx.config);
+  if (options.successPage !== undefined) checkSuccessPage(options.successPage);
   const allowed = allowedWorkspaces(options.allowedWorkspaceId, ctx.config);
   const choice = chooseFlow(options.flow, () => ctx.environment());
   const internal: PendingInternal = {

@@ -34,6 +34,8 @@ export function startBrowser(
     }),
     ...(options.signal && { signal: options.signal }),
     ...(options.onEvent && { onEvent: options.onEvent }),
+    ...(options.takeOverPort !== undefined && { takeOverPort: options.takeOverPort }),
+    ...(options.successPage !== undefined && { successPage: options.successPage }),
   });
 }
 
