@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { refresh, type TokenStore } from '@codex-oauth/core';
+import type { AccountReadResult, AppServerAuthBridge } from '@codex-oauth/app-server-auth';
+import { CodexOAuthError, ErrorCodes, refresh, type TokenStore } from '@codex-oauth/core';
 import type { HostSession } from './sessions.js';
 
 /** What the "Connect Codex" panel shows. */
@@ -11,21 +12,11 @@ export interface CodexConnection {
   account: { type: string; email: string | null; planType: string | null } | null;
 }
 
-/** The part of `@codex-oauth/app-server-auth` this panel uses (loaded lazily: it is optional). */
-interface BridgeModule {
-  connectAppServerAuth(options: {
-    appServer: ChildProcess;
-    store: TokenStore;
-    refresh: (context: { signal: AbortSignal }) => Promise<unknown>;
-    clientInfo?: { name: string; title: string | null; version: string };
-  }): Promise<{
-    login: Promise<{ success: boolean; error: string | null }>;
-    accountRead(): Promise<{
-      account: { type: string; email?: string | null; planType?: string } | null;
-    }>;
-    close(): void;
-  }>;
-}
+/**
+ * The bridge package's own API, typed from the package itself and loaded only when the panel is
+ * used (a host without it still runs). Copy this as is: `import type` costs nothing at run time.
+ */
+type BridgeModule = typeof import('@codex-oauth/app-server-auth');
 
 /** Options of {@link connectCodex}. */
 export interface ConnectCodexOptions {
@@ -81,27 +72,25 @@ export async function connectCodex(session: HostSession, opts: ConnectCodexOptio
     );
   }
   try {
-    const bridge = await bridgeModule.connectAppServerAuth({
+    const bridge: AppServerAuthBridge = await bridgeModule.connectAppServerAuth({
       appServer: child,
       store: opts.store,
       refresh: async ({ signal }) => {
         await refresh({ issuer: opts.issuer, store: opts.store, force: true, signal });
-        return opts.store.load();
+        const record = await opts.store.load();
+        // Signed out meanwhile: the bridge answers Codex "sign in again" (its fixed message).
+        if (record === null) throw new CodexOAuthError(ErrorCodes.NOT_SIGNED_IN, 'Signed out.');
+        return record;
       },
       clientInfo: { name: 'example_host', title: 'codex-oauth example host', version: '0.0.0' },
     });
     children.set(session, { child, close: () => bridge.close() });
     const login = await bridge.login;
     const read = await bridge.accountRead();
-    const account = read.account;
     set({
       state: 'connected',
       message: login.success ? 'Codex accepted the tokens.' : `Codex said: ${login.error ?? '?'}`,
-      account: account && {
-        type: account.type,
-        email: account.email ?? null,
-        planType: account.planType ?? null,
-      },
+      account: publicAccount(read),
     });
   } catch (error) {
     child.kill();
@@ -122,6 +111,14 @@ export function disconnectCodex(session: HostSession, message: string | null): v
   running.close();
   running.child.kill();
   session.codex = { state: 'idle', message, account: null };
+}
+
+/** The public part of what `account/read` reported. */
+function publicAccount(read: AccountReadResult): CodexConnection['account'] {
+  const account = read.account;
+  if (account === null) return null;
+  if (account.type !== 'chatgpt') return { type: account.type, email: null, planType: null };
+  return { type: account.type, email: account.email, planType: account.planType };
 }
 
 function unavailable(message: string): CodexConnection {

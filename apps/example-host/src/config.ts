@@ -4,6 +4,13 @@ import { join } from 'node:path';
 /** Where a browser session keeps its tokens (`redis`: shared by every instance of the host). */
 export type HostStorage = 'memory' | 'file' | 'redis';
 
+/**
+ * What the browser sign-in's tab shows once it succeeded: `redirect` sends it back to this host's
+ * `/signed-in` page, `message` keeps it on the callback page with this host's words, `codex` is
+ * core's default ("return to your terminal", right for a command-line program only).
+ */
+export type HostSuccessPage = 'redirect' | 'message' | 'codex';
+
 /** Settings of one example-host instance. */
 export interface HostConfig {
   /** The OAuth issuer: the embedded fake issuer in dev, `https://auth.openai.com` for real use. */
@@ -23,6 +30,8 @@ export interface HostConfig {
    * `example-host:session:<id>`, so every instance on this Redis shares the sessions.
    */
   redisUrl?: string;
+  /** What the sign-in tab shows after success; default `redirect` (back to this host). */
+  successPage?: HostSuccessPage;
 }
 
 /** The issuer a person signs in against when nothing else is configured. */
@@ -31,7 +40,7 @@ export const REAL_ISSUER = 'https://auth.openai.com';
 /**
  * Reads the configuration from the environment: `ISSUER` or `CODEX_OAUTH_ISSUER`, `PORT`,
  * `LOGIN_PORT`, `CODEX_HOME`, `STORE` or `STORAGE` (`memory` | `file` | `redis`), `REDIS_URL`
- * (or `CODEX_OAUTH_REDIS_URL`) and `CODEX_BIN`. `fallbackIssuer`
+ * (or `CODEX_OAUTH_REDIS_URL`), `CODEX_BIN` and `SUCCESS_PAGE` (`redirect` | `message` | `codex`). `fallbackIssuer`
  * is used when neither issuer variable is set (the dev script passes the fake issuer's URL).
  *
  * Without `CODEX_HOME`, file storage uses `~/.codex` only against the real issuer: fake tokens
@@ -49,8 +58,15 @@ export function configFromEnv(
   if (storage === 'redis' && !redisUrl) {
     throw new Error('STORE=redis needs REDIS_URL (redis://host:port, rediss:// for TLS).');
   }
+  const success = env.SUCCESS_PAGE || 'redirect';
+  if (success !== 'redirect' && success !== 'message' && success !== 'codex') {
+    throw new Error(
+      `SUCCESS_PAGE must be redirect, message or codex, got ${JSON.stringify(success)}.`,
+    );
+  }
   return {
     issuer,
+    successPage: success,
     port: portOf(env.PORT, 3455, 'PORT'),
     loginPort: portOf(env.LOGIN_PORT, 1455, 'LOGIN_PORT'),
     codexHome:

@@ -3,7 +3,7 @@ import { connectCodex } from './codex-panel.js';
 import { streamEvents } from './events.js';
 import { changed, type HostSession, type SessionRegistry } from './sessions.js';
 import {
-  cancelSignIn,
+  cancelByPerson,
   type HostContext,
   shownError,
   signOut,
@@ -21,7 +21,7 @@ type Action = (ctx: HostContext, session: HostSession, body: unknown) => Promise
 const ACTIONS: Record<string, Action> = {
   '/api/login/browser': (ctx, session) => startSignIn(ctx, session, 'browser'),
   '/api/login/device': (ctx, session) => startSignIn(ctx, session, 'device'),
-  '/api/login/cancel': (_ctx, session) => cancelSignIn(session),
+  '/api/login/cancel': (_ctx, session) => cancelByPerson(session),
   '/api/login/paste': (_ctx, session, body) => {
     const url = (body as { url?: unknown } | null)?.url;
     if (typeof url !== 'string') throw new BadRequest('url: the pasted address');

@@ -40,6 +40,7 @@ export async function startExampleHost(config: HostConfig): Promise<ExampleHost>
   );
   const ctx: HostContext = {
     config,
+    url: '',
     fileStore: fileStore({ codexHome: config.codexHome }),
     renewShared: (session) => sessions.renewShared(session),
   };
@@ -55,8 +56,9 @@ export async function startExampleHost(config: HostConfig): Promise<ExampleHost>
     server.listen(config.port, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  ctx.url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: ctx.url,
     port,
     async close() {
       for (const session of sessions.all()) {

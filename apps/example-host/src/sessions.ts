@@ -24,6 +24,8 @@ export interface HostSession {
   /** The last progress event of that sign-in (`waiting`, `callback_received`, `exchanging`…). */
   progress: string | null;
   error: ShownError | null;
+  /** What just happened that the page should say (a cancelled sign-in, a storage switch). */
+  notice: string | null;
   codex: CodexConnection;
   /** Called after every change, to push the new view to the page (SSE). */
   readonly listeners: Set<() => void>;
@@ -63,6 +65,7 @@ export class SessionRegistry {
       pending: null,
       progress: null,
       error: null,
+      notice: null,
       codex: { state: 'idle', message: null, account: null },
       listeners: new Set(),
     };

@@ -4,6 +4,7 @@ import {
   CodexOAuthError,
   cancelLogin,
   logout,
+  type SuccessPage,
   submitRedirect,
   type TokenStore,
 } from '@codex-oauth/core';
@@ -15,6 +16,8 @@ import { changed, type HostSession, type ShownError } from './sessions.js';
 /** What every action needs: the configuration and the one `auth.json` store of this host. */
 export interface HostContext {
   readonly config: HostConfig;
+  /** This host's own address (`http://127.0.0.1:PORT`), known once it listens. */
+  url: string;
   /** Shared by every session that chose file storage: there is one `auth.json`. */
   readonly fileStore: TokenStore;
   /** With Redis: makes a session's Redis store again after sign-out disposed it. */
@@ -39,6 +42,7 @@ export async function startSignIn(
 ): Promise<void> {
   await cancelSignIn(session);
   session.error = null;
+  session.notice = null;
   session.progress = null;
   const pending = await beginLogin({
     issuer: ctx.config.issuer,
@@ -46,6 +50,10 @@ export async function startSignIn(
     flow,
     interactive: true,
     port: ctx.config.loginPort,
+    // Several people may sign in at once: core never cancels this process's own sign-ins (the
+    // second takes 1457). `false` also leaves a `codex login` in the person's terminal alone.
+    takeOverPort: false,
+    ...successPageOf(ctx),
     onEvent: (event) => {
       // Only the event's name is kept: `url_ready` and `user_code_ready` carry nothing secret,
       // but the page gets those facts from the pending login itself.
@@ -61,6 +69,23 @@ export async function startSignIn(
     () => finished(session, pending, null),
     (error: unknown) => finished(session, pending, shownError(error)),
   );
+}
+
+/** The tab's page after a browser sign-in: back to this host, this host's words, or Codex's. */
+function successPageOf(ctx: HostContext): { successPage?: SuccessPage } {
+  switch (ctx.config.successPage ?? 'redirect') {
+    case 'redirect':
+      return { successPage: { redirect: `${ctx.url}/signed-in` } };
+    case 'message':
+      return {
+        successPage: {
+          title: 'Signed in to the example host',
+          message: 'You can close this tab: the example host page has updated by itself.',
+        },
+      };
+    default:
+      return {};
+  }
 }
 
 function finished(
@@ -90,6 +115,19 @@ export async function submitPastedRedirect(session: HostSession, pasted: string)
   await submitRedirect(pending, pasted);
 }
 
+/** The person's "Cancel": ends the sign-in and says so on the page. */
+export async function cancelByPerson(session: HostSession): Promise<void> {
+  const pending = session.pending;
+  if (pending === null) return;
+  await cancelSignIn(session);
+  session.error = null;
+  session.notice =
+    pending.flow === 'device_code'
+      ? `Sign-in cancelled: the code ${pending.userCode} no longer works.`
+      : 'Sign-in cancelled: the sign-in link no longer works.';
+  changed(session);
+}
+
 /** Cancels the session's running sign-in, freeing its loopback port. */
 export async function cancelSignIn(session: HostSession): Promise<void> {
   const pending = session.pending;
@@ -108,6 +146,7 @@ export async function signOut(ctx: HostContext, session: HostSession): Promise<v
   await cancelSignIn(session);
   disconnectCodex(session, 'Signed out: Codex was disconnected.');
   session.error = null;
+  session.notice = null;
   try {
     await logout({ issuer: ctx.config.issuer, store: storeOf(ctx, session) });
   } finally {
@@ -124,6 +163,7 @@ export async function switchStorage(session: HostSession, storage: HostStorage):
   disconnectCodex(session, 'Storage switched: Codex was disconnected.');
   session.storage = storage;
   session.error = null;
+  session.notice = `Storage switched to ${storage}: this page now shows what that store holds.`;
   changed(session);
 }
 

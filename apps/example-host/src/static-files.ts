@@ -20,12 +20,14 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+  // Where the sign-in tab lands after success (core's `successPage: { redirect }`).
+  '/signed-in': { file: 'signed-in.html', type: 'text/html; charset=utf-8' },
 };
 
 // `public/` sits beside `src/` and `dist/`, so the same relative URL works from both.
 const PUBLIC = new URL('../public/', import.meta.url);
 
-/** Serves the page and its two assets; answers `false` for any other path. */
+/** Serves the page, its two assets and the signed-in tab's page; answers `false` for any other path. */
 export async function serveStatic(path: string, res: ServerResponse): Promise<boolean> {
   const entry = FILES[path];
   if (!entry) return false;

@@ -36,6 +36,8 @@ export interface PageView {
   account: AccountView | null;
   pending: PendingView | null;
   error: ShownError | null;
+  /** A sentence about what just happened (a cancelled sign-in, a storage switch). */
+  notice: string | null;
   codex: CodexConnection;
 }
 
@@ -68,6 +70,7 @@ export async function viewOf(ctx: HostContext, session: HostSession): Promise<Pa
     account,
     pending: pendingView(session),
     error,
+    notice: session.notice,
     codex: session.codex,
   };
 }

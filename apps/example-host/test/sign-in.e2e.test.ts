@@ -70,13 +70,16 @@ describe.skipIf(chromiumMissing)(
         page.click('#sign-in-browser'),
       ]);
       await page.locator('#status', { hasText: SIGNED_IN }).waitFor();
-      // The tab went to the fake issuer, which redirected it to the loopback callback.
-      await tab.waitForLoadState();
+      // The tab went to the fake issuer, which redirected it to the loopback callback, which sent
+      // it back to this host's /signed-in page (core's successPage: { redirect }).
+      await tab.waitForURL(`${host.url}/signed-in`);
       const authorize = visited.find((url) => url.pathname === '/oauth/authorize');
       const callback = visited.find((url) => url.pathname === '/auth/callback');
       expect(authorize?.origin).toBe(issuer.url);
       expect(callback?.searchParams.get('state')).toBe(authorize?.searchParams.get('state'));
-      expect(new URL(tab.url()).origin).toBe(callback?.origin);
+      expect(
+        visited.some((url) => url.origin === callback?.origin && url.pathname === '/success'),
+      ).toBe(true);
       await expect(page.locator('#account-id').textContent()).resolves.toBe(
         DEFAULT_ACCOUNT.accountId,
       );

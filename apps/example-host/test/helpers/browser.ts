@@ -47,14 +47,21 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Options of {@link launchBrowser}: the person's time zone and locale (default: the machine's). */
+export interface LaunchOptions {
+  timezoneId?: string;
+  locale?: string;
+}
+
 /** Launches Chromium with a fresh `--user-data-dir` (a persistent context in a temp folder). */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'example-host-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
     args: ARGS,
     viewport: { width: 900, height: 760 },
+    ...options,
   });
   const hosts = new Set<string>();
   context.on('request', (request) => {
