@@ -97,9 +97,9 @@ function inProgressError(ports: number[], heldHere: number[]): CodexOAuthError {
     others.length > 0 ? ` and ${others.map((p) => `127.0.0.1:${p}`).join(', ')} is busy` : '';
   return new CodexOAuthError(
     ErrorCodes.LOGIN_IN_PROGRESS,
-    `Another sign-in is in progress here: this program's browser sign-in holds ${held}${busy}. ` +
+    `Another sign-in is in progress here: a browser sign-in of this program holds ${held}${busy}. ` +
       'It was left running. Wait for it to finish or cancel it, then try again, or use the ' +
-      'device flow (or port: 0 where the issuer accepts any port).',
+      'device flow.',
   );
 }
 
