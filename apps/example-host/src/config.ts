@@ -4,13 +4,6 @@ import { join } from 'node:path';
 /** Where a browser session keeps its tokens (`redis`: shared by every instance of the host). */
 export type HostStorage = 'memory' | 'file' | 'redis';
 
-/**
- * What the browser sign-in's tab shows once it succeeded: `redirect` sends it back to this host's
- * `/signed-in` page, `message` keeps it on the callback page with this host's words, `codex` is
- * core's default ("return to your terminal", right for a command-line program only).
- */
-export type HostSuccessPage = 'redirect' | 'message' | 'codex';
-
 /** Settings of one example-host instance. */
 export interface HostConfig {
   /** The OAuth issuer: the embedded fake issuer in dev, `https://auth.openai.com` for real use. */
@@ -30,8 +23,12 @@ export interface HostConfig {
    * `example-host:session:<id>`, so every instance on this Redis shares the sessions.
    */
   redisUrl?: string;
-  /** What the sign-in tab shows after success; default `redirect` (back to this host). */
-  successPage?: HostSuccessPage;
+  /**
+   * What the browser sign-in's tab shows once it succeeded: `redirect` (default) sends it back to
+   * this host's `/signed-in` page, `message` keeps it on the callback page with this host's words,
+   * `codex` is core's default ("return to your terminal", right for a command-line program only).
+   */
+  successPage?: 'redirect' | 'message' | 'codex';
 }
 
 /** The issuer a person signs in against when nothing else is configured. */
