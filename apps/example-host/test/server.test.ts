@@ -73,4 +73,20 @@ describe('example-host server', () => {
     // Fake tokens never go to a person's ~/.codex: without CODEX_HOME a fake issuer gets a temp dir.
     expect(configFromEnv({}, issuer.url).codexHome).toBe(join(tmpdir(), 'example-host-codex'));
   });
+
+  it('serves the sign-in tab its /signed-in page under the same CSP', async () => {
+    const res = await fetch(`${host.url}/signed-in`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await res.text()).toContain('You are signed in');
+  });
+
+  it('reads SUCCESS_PAGE: redirect by default, message or codex, anything else refused', () => {
+    expect(configFromEnv({}).successPage).toBe('redirect');
+    expect(configFromEnv({ SUCCESS_PAGE: 'message' }).successPage).toBe('message');
+    expect(configFromEnv({ SUCCESS_PAGE: 'codex' }).successPage).toBe('codex');
+    expect(() => configFromEnv({ SUCCESS_PAGE: 'https://evil.invalid/' })).toThrow(
+      'SUCCESS_PAGE must be redirect, message or codex',
+    );
+  });
 });
