@@ -95,6 +95,22 @@ describe('loopback server: successPage', () => {
     expect(reply.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  it("sends the person back to the host, not 'your terminal', when the sign-in fails", async () => {
+    const server = await startLoopbackServer<unknown>({
+      port: 0,
+      fallbackPort: null,
+      expectedState: STATE,
+      handleCode: async () => ({}),
+      successPage: { redirect: 'http://127.0.0.1:3455/signed-in' },
+    });
+    started.push(server);
+    const denied = await get(server.port, `/auth/callback?state=${STATE}&error=access_denied`);
+    expect(denied.status).toBe(403);
+    expect(denied.body).toContain('Go back to the page you signed in from and try again.');
+    expect(denied.body).not.toContain('terminal');
+    await server.result.catch(() => {});
+  });
+
   it.each([
     [{ redirect: 'javascript:alert(1)' }, 'http: or https:'],
     [{ redirect: 'data:text/html,hi' }, 'http: or https:'],

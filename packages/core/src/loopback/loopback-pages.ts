@@ -62,13 +62,19 @@ export function successPage(
   );
 }
 
-/** The page of a callback that could not complete the sign-in. All text is escaped here. */
-export function errorPage(title: string, message: string, code?: string): string {
+/**
+ * The page of a callback that could not complete the sign-in. All text is escaped here.
+ * `fromHost`: the sign-in was started by a host that set its own success page (a web app), so the
+ * page sends the person back to it rather than to "your terminal".
+ */
+export function errorPage(title: string, message: string, code?: string, fromHost = false): string {
   const codeLine = code ? `<p>Error code: <code>${escapeHtml(code)}</code></p>` : '';
+  const back = fromHost
+    ? 'Go back to the page you signed in from and try again.'
+    : 'Return to your terminal and try signing in again.';
   return page(
     'Codex Sign-in Error',
-    `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${codeLine}` +
-      '<p>Return to your terminal and try signing in again.</p>',
+    `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${codeLine}<p>${back}</p>`,
   );
 }
 

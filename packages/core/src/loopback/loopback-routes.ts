@@ -100,12 +100,14 @@ async function callback<T>(
   if (!ctx.state.beginExchange()) return sendHtml(res, 200, alreadyHandledPage());
   emit(ctx.onEvent, { type: 'callback_received' });
 
+  // A host with its own success page is not a terminal: its error pages say so too.
+  const fromHost = ctx.successPage !== undefined;
   const error = query.get('error');
   if (error !== null) {
     const denied = authorizationError(error, query.get('error_description'));
     return ctx.fail(
       denied.error,
-      sendHtml(res, 403, errorPage(denied.title, denied.error.message, error)),
+      sendHtml(res, 403, errorPage(denied.title, denied.error.message, error, fromHost)),
     );
   }
   const code = query.get('code');
@@ -115,6 +117,7 @@ async function callback<T>(
       'Sign-in could not be completed',
       missing.message,
       'missing_authorization_code',
+      fromHost,
     );
     return ctx.fail(missing, sendHtml(res, 400, page));
   }
@@ -126,7 +129,12 @@ async function callback<T>(
   } catch (cause) {
     if (ctx.state.phase !== 'exchanging') return; // the login already ended (cancel, abort, close)
     const failure = exchangeError(cause);
-    const page = errorPage('Sign-in could not be completed', failure.message, failure.code);
+    const page = errorPage(
+      'Sign-in could not be completed',
+      failure.message,
+      failure.code,
+      fromHost,
+    );
     return ctx.fail(failure, sendHtml(res, 502, page));
   }
   if (ctx.state.phase !== 'exchanging') return;
