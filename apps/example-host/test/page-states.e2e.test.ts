@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startLoopbackServer } from '@codex-oauth/core';
 import { DEFAULT_ACCOUNT, type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -195,6 +196,39 @@ describe.skipIf(chromiumMissing)(
         await shot(tab, '09-callback-tab-host-message');
       } finally {
         await worded.close();
+      }
+    });
+
+    it("a host's own successPage html shows in Chromium, and nothing in it runs or loads", async () => {
+      const server = await startLoopbackServer<object>({
+        port: 0,
+        fallbackPort: null,
+        expectedState: 'html-state',
+        handleCode: async () => ({}),
+        successPage: {
+          html:
+            '<h1 id="mine">Welcome back to Acme</h1>' +
+            '<script>document.getElementById("mine").textContent = "script ran"</script>' +
+            '<img src="x" onerror="document.title = \'handler ran\'">' +
+            '<a id="js" href="javascript:document.title=\'link ran\'">x</a>',
+        },
+      });
+      try {
+        const blocked: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error') blocked.push(message.text());
+        });
+        await page.goto(`http://127.0.0.1:${server.port}/auth/callback?state=html-state&code=ac_1`);
+        expect(new URL(page.url()).pathname).toBe('/success');
+        await expect(page.locator('#mine').textContent()).resolves.toBe('Welcome back to Acme');
+        await page.click('#js');
+        await expect(page.title()).resolves.toBe('Signed in');
+        // Chromium reports each refusal: the script, the handler, the image, the link.
+        expect(blocked.some((text) => text.includes('Content Security Policy'))).toBe(true);
+        await shot(page, '15-callback-tab-host-html');
+        await server.result;
+      } finally {
+        await server.close();
       }
     });
   },
