@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { CLOCK_SKEW_PREFIX, status as readStatus, type TokenStore } from '@codex-oauth/core';
+import { CLOCK_SKEW_PREFIX } from '@codex-oauth/core/model';
+import { status as readStatus, type TokenStore } from '@codex-oauth/core/status';
 import { lockBackend, readCodexConfig } from '@codex-oauth/store-file';
 import type { Context } from '../context.js';
 import { sessionOptions, storageReason } from '../session.js';
