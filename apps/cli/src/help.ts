@@ -33,7 +33,7 @@ Flags:
   -h, --help     show help; "codex-oauth <command> --help" for a command
 
 Environment: CODEX_HOME, CODEX_OAUTH_ISSUER, CODEX_OAUTH_REFRESH_WINDOW_SECONDS, CODEX_OAUTH_REDIS_URL, CODEX_OAUTH_REDIS_KEY, BROWSER, CODEX_CA_CERTIFICATE, SSL_CERT_FILE,
-HTTPS_PROXY, NO_PROXY, NO_COLOR.
+HTTPS_PROXY, NO_PROXY, NO_COLOR, FORCE_COLOR, CLICOLOR, CLICOLOR_FORCE.
 
 Then run the Codex CLI as usual: it reads the same auth.json.`;
 
