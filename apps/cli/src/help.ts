@@ -1,4 +1,5 @@
 import type { Command } from './args.js';
+import { examplesSection } from './help-examples.js';
 
 const COMMON = `  --storage auto|file|keyring|memory|redis
                               where tokens live: auth.json, Codex's OS keyring entry, memory or
@@ -164,7 +165,7 @@ Flags:
   --codex-home DIR            use DIR instead of $CODEX_HOME (default ~/.codex)`,
 };
 
-/** The help text for `command`, or the overview. */
+/** The help text for `command` (ending with its Examples), or the overview. */
 export function helpText(command?: Command): string {
-  return command === undefined ? MAIN : COMMANDS[command];
+  return command === undefined ? MAIN : `${COMMANDS[command]}\n\n${examplesSection(command)}`;
 }
