@@ -41,9 +41,17 @@ const env = {
 await promisify(execFile)(process.execPath, [cli, 'login', '--flow', 'device'], { env });
 const bundle = ['/etc/ssl/certs/ca-certificates.crt'].find((path) => existsSync(path));
 
-/** Runs `argv` once; resolves with wall milliseconds and max RSS (KiB, from /usr/bin/time). */
-function once(bin, args, extraEnv, withTime) {
-  const [command, argv] = withTime ? ['/usr/bin/time', ['-f', '%M', bin, ...args]] : [bin, args];
+const withTime = existsSync('/usr/bin/time');
+
+/**
+ * Runs `bin args` once. Resolves with wall milliseconds (spawn to exit, measured here) and, through
+ * /usr/bin/time (which wraps both sides alike), CPU milliseconds (user + system) and max RSS (KiB).
+ * CPU time is the steadier figure on a shared machine: other engineers' load stretches wall time.
+ */
+function once(bin, args, extraEnv) {
+  const [command, argv] = withTime
+    ? ['/usr/bin/time', ['-f', 'TIME %U %S %M', bin, ...args]]
+    : [bin, args];
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(command, argv, {
@@ -58,7 +66,10 @@ function once(bin, args, extraEnv, withTime) {
     child.on('close', (code) => {
       const ms = performance.now() - start;
       if (code !== 0) reject(new Error(`${bin} ${args.join(' ')} exited ${code}: ${stderr}`));
-      else resolve({ ms, rssKiB: withTime ? Number(stderr.trim().split('\n').at(-1)) : NaN });
+      const [user, system, rss] = (/^TIME (\S+) (\S+) (\d+)$/m.exec(stderr) ?? [])
+        .slice(1)
+        .map(Number);
+      resolve({ ms, cpuMs: ((user ?? NaN) + (system ?? NaN)) * 1000, rssKiB: rss ?? NaN });
     });
   });
 }
@@ -85,58 +96,62 @@ for (const { label, bin } of versions) {
 }
 
 const loadBefore = load1();
-const samples = new Map(subjects.map((s) => [s.name, []]));
-const memory = new Map(subjects.map((s) => [s.name, []]));
-const withTime = existsSync('/usr/bin/time');
+const samples = new Map(subjects.map((s) => [s.name, { ms: [], cpuMs: [], rssKiB: [] }]));
 for (let i = 0; i < WARMUP + RUNS; i++) {
   for (let j = 0; j < subjects.length; j++) {
     const s = subjects[(i + j) % subjects.length];
-    const { ms } = await once(s.bin, s.args, s.env, false);
-    if (i >= WARMUP) samples.get(s.name).push(ms);
+    const result = await once(s.bin, s.args, s.env);
+    if (i < WARMUP) continue;
+    for (const key of ['ms', 'cpuMs', 'rssKiB']) samples.get(s.name)[key].push(result[key]);
   }
 }
-// Peak memory in its own rounds: /usr/bin/time adds a process to every run it wraps.
-if (withTime) {
-  for (let i = 0; i < 3; i++) {
-    for (const s of subjects)
-      memory.get(s.name).push((await once(s.bin, s.args, s.env, true)).rssKiB);
-  }
-} else notes.push('peak memory skipped: /usr/bin/time is not installed');
+if (!withTime) notes.push('CPU time and peak memory skipped: /usr/bin/time is not installed');
 await issuer.stop();
 rmSync(home, { recursive: true, force: true });
 
 const quantile = (xs, q) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const median = (name) => quantile(samples.get(name), 0.5);
-const mib = (name) => quantile(memory.get(name), 0.5) / 1024;
+const median = (name, key = 'ms') => quantile(samples.get(name)[key], 0.5);
 const width = Math.max(...subjects.map((s) => s.name.length)) + 2;
 console.log(
-  `${RUNS} runs each (after ${WARMUP} warm-up rounds), order rotated every round; load average ${loadBefore} at the start, ${load1()} at the end\n`,
+  `${RUNS} runs each (after ${WARMUP} warm-up rounds), order rotated every round, every run under /usr/bin/time; load average ${loadBefore} at the start, ${load1()} at the end\n`,
 );
 for (const s of subjects) {
-  const xs = samples.get(s.name);
-  const rss = withTime ? `  peak ${mib(s.name).toFixed(1).padStart(5)} MiB` : '';
+  const extra = withTime
+    ? `  cpu ${median(s.name, 'cpuMs').toFixed(0).padStart(4)} ms  peak ${(median(s.name, 'rssKiB') / 1024).toFixed(1).padStart(5)} MiB`
+    : '';
   console.log(
-    `${s.name.padEnd(width)} median ${median(s.name).toFixed(1).padStart(6)} ms  p90 ${quantile(xs, 0.9).toFixed(1).padStart(6)} ms${rss}`,
+    `${s.name.padEnd(width)} wall median ${median(s.name).toFixed(1).padStart(6)} ms  p90 ${quantile(samples.get(s.name).ms, 0.9).toFixed(1).padStart(6)} ms${extra}`,
   );
 }
-console.log('\nratios (median, budget <= 3.00x):');
+console.log('\nratios to node -e 0 (medians; target: wall <= 3.00x):');
 for (const { label } of versions) {
   const base = `${label}: node -e 0`;
   for (const s of subjects.filter((x) => x.name.startsWith(label) && x.name !== base)) {
-    const memoryRatio = withTime ? `  memory ${(mib(s.name) / mib(base)).toFixed(2)}x` : '';
-    console.log(
-      `  ${s.name.padEnd(width)}/ node -e 0  ${(median(s.name) / median(base)).toFixed(2)}x${memoryRatio}`,
-    );
+    const ratio = (key) => (median(s.name, key) / median(base, key)).toFixed(2);
+    const extra = withTime ? `  cpu ${ratio('cpuMs')}x  memory ${ratio('rssKiB')}x` : '';
+    console.log(`  ${s.name.padEnd(width)} wall ${ratio('ms')}x${extra}`);
+    const metric = s.name.slice(label.length + 2);
     recordSummary({
       bench: 'doctor-start',
-      metric: `\`${s.name.slice(label.length + 2)}\` start to exit, ${label}`,
+      metric: `\`${metric}\` start to exit, ${label}`,
       ours: median(s.name),
       baseline: median(base),
       baselineName: `${label} -e 0`,
       unit: 'ms',
       note: `median of ${RUNS}; local fake issuer`,
     });
+    if (withTime) {
+      recordSummary({
+        bench: 'doctor-start',
+        metric: `\`${metric}\` peak memory, ${label}`,
+        ours: median(s.name, 'rssKiB') / 1024,
+        baseline: median(base, 'rssKiB') / 1024,
+        baselineName: `${label} -e 0`,
+        unit: 'MiB',
+        note: 'max RSS, /usr/bin/time',
+      });
+    }
   }
 }
 for (const note of notes) console.log(`note: ${note}`);
