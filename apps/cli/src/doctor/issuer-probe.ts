@@ -1,4 +1,10 @@
+import { createRequire } from 'node:module';
 import type { CaBundle } from '@codex-oauth/net-ca/config';
+
+// Required, not imported: on Node 24 the ESM view of node:http reads every export, and one of
+// them lazily loads Node's bundled undici (its fetch, HTTP/2 and zlib: ~40 ms of doctor's start,
+// cpu-prof), which `require` never touches.
+const require = createRequire(import.meta.url);
 
 /** What the issuer answered: its status and, for a small 2xx answer, its body. */
 export interface ProbeAnswer {
@@ -27,10 +33,12 @@ export interface ProbeOptions {
  * and `node:tls` in both. A proxied issuer still goes through net-ca (the tunnel is under test).
  * Rejects with the socket's own error (`ECONNREFUSED`, a TLS code), for net-ca's classifier.
  */
-export async function probeDirect(url: string, options: ProbeOptions): Promise<ProbeAnswer> {
+export function probeDirect(url: string, options: ProbeOptions): Promise<ProbeAnswer> {
   const { bundle, signal, maxBytes } = options;
   const https = url.startsWith('https:');
-  const { request } = https ? await import('node:https') : await import('node:http');
+  const { request } = (
+    https ? require('node:https') : require('node:http')
+  ) as typeof import('node:http');
   return new Promise<ProbeAnswer>((resolve, reject) => {
     const req = request(
       url,
