@@ -15,6 +15,10 @@ import { load1 } from './lib/machine.mjs';
 import { recordSummary } from './lib/summary.mjs';
 
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20);
+// `--compare path/to/bin/codex-oauth.js`: another build's doctor in the same rounds (a build of
+// an older commit, say), so a before/after is measured side by side too.
+const compareAt = process.argv.indexOf('--compare');
+const compare = compareAt === -1 ? null : process.argv[compareAt + 1];
 const WARMUP = 2;
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
@@ -85,6 +89,13 @@ const subjects = [];
 for (const { label, bin } of versions) {
   subjects.push({ name: `${label}: node -e 0`, bin, args: ['-e', '0'] });
   subjects.push({ name: `${label}: codex-oauth doctor`, bin, args: [cli, 'doctor', '--json'] });
+  if (compare) {
+    subjects.push({
+      name: `${label}: doctor, --compare build`,
+      bin,
+      args: [compare, 'doctor', '--json'],
+    });
+  }
   if (bundle) {
     subjects.push({
       name: `${label}: doctor, SSL_CERT_FILE (system bundle)`,
