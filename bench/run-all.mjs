@@ -21,6 +21,7 @@ const benches = [
   { name: 'browser-signin', args: [] },
   { name: 'device-signin', args: [] },
   { name: 'cli-start', args: [] },
+  { name: 'doctor-start', args: [] },
   { name: 'refresh-storm', args: quick ? [] : ['--codex-max', '64'] },
   { name: 'fleet-storm', args: [] },
   { name: 'hostile-answers', args: quick ? ['--rounds', '1', '--drip-cap-ms', '12000'] : [] },

@@ -1,4 +1,4 @@
-import { type FlagSpec, splitArgv } from './argv.js';
+import { type FlagSpec, splitArgv, UnknownOptionError } from './argv.js';
 import { UsageError } from './usage-error.js';
 
 /** The commands of `codex-oauth`, in the order `--help` lists them. */
@@ -108,6 +108,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   try {
     parsed = splitArgv(argv, OPTIONS);
   } catch (error) {
+    if (error instanceof UnknownOptionError) throw unknownOption(error);
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
@@ -120,7 +121,13 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     const topic = extra[0];
     return topic && isCommand(topic) ? { kind: 'help', command: topic } : { kind: 'help' };
   }
-  if (!isCommand(name)) throw new UsageError(`Unknown command "${name}".`);
+  if (!isCommand(name)) {
+    throw new UsageError(`Unknown command "${name}".`, undefined, {
+      word: name,
+      candidates: [...COMMANDS, 'help'],
+      format: (match) => `Did you mean "codex-oauth ${match}"?`,
+    });
+  }
   if (values.help) return { kind: 'help', command: name };
   const wanted = POSITIONAL[name];
   if (wanted !== undefined && (extra[0] ?? '').trim() === '') {
@@ -131,12 +138,46 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   }
   for (const key of Object.keys(values) as OptionName[]) {
     if (!ALLOWED[name].includes(key)) {
-      throw new UsageError(`"${name}" does not take --${key}.`, name);
+      const takers = COMMANDS.filter((command) => ALLOWED[command].includes(key));
+      throw new UsageError(
+        `"${name}" does not take --${key}${takers.length > 0 ? ` (${listed(takers)} ${takers.length === 1 ? 'does' : 'do'})` : ''}.`,
+        name,
+        {
+          word: key,
+          candidates: ALLOWED[name],
+          format: (match) => `Did you mean --${match}?`,
+        },
+      );
     }
   }
   const flags = toFlags(values, name);
   if (wanted !== undefined) flags.target = extra[0] as string;
   return { kind: 'run', command: name, flags };
+}
+
+/**
+ * A flag nobody takes, with a "did you mean" among the flags of the command named before it (all
+ * flags when none was), so `status --jsn` suggests `--json` and `status --forse` suggests nothing
+ * (`--force` is not one of status's).
+ */
+function unknownOption(error: UnknownOptionError): UsageError {
+  const first = error.positionalsBefore[0];
+  const command = first !== undefined && isCommand(first) ? first : undefined;
+  const long = error.option.startsWith('--') ? error.option.slice(2) : undefined;
+  const candidates =
+    command !== undefined ? ALLOWED[command] : (Object.keys(OPTIONS) as OptionName[]);
+  return new UsageError(
+    error.message,
+    command,
+    long === undefined
+      ? undefined
+      : { word: long, candidates, format: (match) => `Did you mean --${match}?` },
+  );
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function isCommand(value: string): value is Command {
@@ -203,7 +244,11 @@ function oneOf<const T extends string>(
   command: Command,
 ): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}").`, command);
+  throw new UsageError(
+    `--${flag} must be one of ${allowed.join(', ')} (got "${value}").`,
+    command,
+    { word: value, candidates: allowed, format: (match) => `Did you mean --${flag} ${match}?` },
+  );
 }
 
 function nonEmpty(value: string, flag: string, command: Command): string {

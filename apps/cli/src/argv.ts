@@ -4,6 +4,24 @@ export interface FlagSpec {
   readonly short?: string;
 }
 
+/**
+ * A flag `splitArgv` does not know, with what was parsed before it, so the caller can suggest the
+ * flags of the command already named (`status --jsn` -> `--json`).
+ */
+export class UnknownOptionError extends Error {
+  /** The flag as written, without any `=value` (`--jsn`, `-x`). */
+  readonly option: string;
+  /** The positional arguments before it (the command, when it came first). */
+  readonly positionalsBefore: readonly string[];
+
+  constructor(option: string, positionalsBefore: readonly string[]) {
+    super(`Unknown option '${option}'.`);
+    this.name = 'UnknownOptionError';
+    this.option = option;
+    this.positionalsBefore = positionalsBefore;
+  }
+}
+
 /** `argv` split into flag values and positional arguments. */
 export interface SplitArgv {
   values: Record<string, string | boolean>;
@@ -13,8 +31,8 @@ export interface SplitArgv {
 /**
  * Splits `argv` like `util.parseArgs({ strict: true, allowPositionals: true })`: `--name`,
  * `--name=value`, `--name value`, one-letter short flags (`-h`), and `--` ending the flags.
- * Unknown flags, a string flag without its value (or followed by another flag) and a value given
- * to a boolean throw an `Error` with a message for people.
+ * Unknown flags throw {@link UnknownOptionError}; a string flag without its value (or followed by
+ * another flag) and a value given to a boolean throw an `Error` with a message for people.
  *
  * Why not `util.parseArgs` itself: loading it costs ~0.6 ms, a tenth of the start-up budget of
  * `codex-oauth status` (bench/cli-start.mjs), for a grammar this small.
@@ -44,7 +62,9 @@ export function splitArgv(
     const name = long ? written.slice(2) : shorts.get(written.slice(1));
     // hasOwn: `--constructor` must not find Object.prototype's.
     const spec = name !== undefined && Object.hasOwn(specs, name) ? specs[name] : undefined;
-    if (name === undefined || spec === undefined) throw new Error(`Unknown option '${written}'.`);
+    if (name === undefined || spec === undefined) {
+      throw new UnknownOptionError(written, [...positionals]);
+    }
     if (spec.type === 'boolean') {
       if (equals !== -1) throw new Error(`Option '--${name}' does not take an argument.`);
       values[name] = true;

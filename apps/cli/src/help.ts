@@ -1,4 +1,5 @@
 import type { Command } from './args.js';
+import { examplesSection } from './help-examples.js';
 
 const COMMON = `  --storage auto|file|keyring|memory|redis
                               where tokens live: auth.json, Codex's OS keyring entry, memory or
@@ -33,7 +34,7 @@ Flags:
   -h, --help     show help; "codex-oauth <command> --help" for a command
 
 Environment: CODEX_HOME, CODEX_OAUTH_ISSUER, CODEX_OAUTH_REFRESH_WINDOW_SECONDS, CODEX_OAUTH_REDIS_URL, CODEX_OAUTH_REDIS_KEY, BROWSER, CODEX_CA_CERTIFICATE, SSL_CERT_FILE,
-HTTPS_PROXY, NO_PROXY, NO_COLOR.
+HTTPS_PROXY, NO_PROXY, NO_COLOR, FORCE_COLOR, CLICOLOR, CLICOLOR_FORCE.
 
 Then run the Codex CLI as usual: it reads the same auth.json.`;
 
@@ -164,7 +165,7 @@ Flags:
   --codex-home DIR            use DIR instead of $CODEX_HOME (default ~/.codex)`,
 };
 
-/** The help text for `command`, or the overview. */
+/** The help text for `command` (ending with its Examples), or the overview. */
 export function helpText(command?: Command): string {
-  return command === undefined ? MAIN : COMMANDS[command];
+  return command === undefined ? MAIN : `${COMMANDS[command]}\n\n${examplesSection(command)}`;
 }

@@ -5,6 +5,7 @@ import type { Context } from './context.js';
 import { Exit, type ExitCode, reportFor } from './error-table.js';
 import { helpText } from './help.js';
 import { createOutput } from './ui/output.js';
+import { withSuggestion } from './usage-error.js';
 
 /** The version printed by `--version`. */
 export const VERSION: string = packageJson.version;
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     };
     return await run(ctx);
   } catch (error) {
-    const report = reportFor(error);
+    const report = reportFor(await withSuggestion(error));
     out.error(report);
     if (process.env.CODEX_OAUTH_DEBUG && error instanceof Error) out.line(error.stack);
     return report.exit;

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { FakeIssuer } from '@codex-oauth/fake-issuer';
@@ -105,6 +105,71 @@ describe('doctor', () => {
       verdict: 'fail',
       details: ['CODEX_OAUTH_NETWORK_ERROR'],
     });
+  });
+
+  it('a refused loopback issuer is reported as not running there, not as a proxy problem', async () => {
+    const closed = await freePort();
+    const { byId } = await doctor([], { ...env, CODEX_OAUTH_ISSUER: `http://localhost:${closed}` });
+    const fix = byId('issuer')?.fix ?? '';
+    expect(byId('issuer')?.summary).toContain('ECONNREFUSED');
+    expect(fix).toContain(`Nothing is listening at http://localhost:${closed}`);
+    expect(fix).toContain('CODEX_OAUTH_ISSUER');
+    expect(fix).not.toContain('HTTPS_PROXY');
+  });
+
+  it('a proxied issuer goes through the proxy, and a dead proxy gets the proxy advice', async () => {
+    const closed = await freePort();
+    const proxied = { ...env, HTTP_PROXY: `http://127.0.0.1:${closed}`, NO_PROXY: '' };
+    const { byId } = await doctor([], proxied);
+    expect(byId('proxy')?.summary).toContain(`127.0.0.1:${closed}`);
+    expect(byId('issuer')).toMatchObject({
+      verdict: 'fail',
+      details: ['CODEX_OAUTH_NETWORK_ERROR'],
+      fix: expect.stringContaining('proxy (HTTPS_PROXY / HTTP_PROXY) is running'),
+    });
+  });
+
+  it('flags a CODEX_HOME others can enter and token files others can read, with the chmod', async () => {
+    expect((await runCli(['login', '--flow', 'device', '--add'], env)).code).toBe(0);
+    const tight = await doctor();
+    expect(tight.byId('codex-home-mode')).toMatchObject({
+      verdict: 'ok',
+      summary: expect.stringContaining('mode 700'),
+    });
+    expect(tight.byId('auth-mode')).toBeUndefined();
+
+    await chmod(home, 0o755);
+    await chmod(join(home, 'auth.json'), 0o644);
+    const { r, byId } = await doctor();
+    expect(byId('codex-home-mode')).toMatchObject({
+      verdict: 'warn',
+      summary: expect.stringContaining('mode 755'),
+      fix: `chmod 700 ${home}`,
+    });
+    expect(byId('auth-mode')).toMatchObject({
+      verdict: 'warn',
+      details: [`${join(home, 'auth.json')}: mode 644`],
+      fix: `chmod 600 ${join(home, 'auth.json')}`,
+    });
+    // Warnings, not failures: the tokens themselves are still 0600 or the user chose otherwise.
+    expect(r.code).toBe(0);
+  });
+
+  it('a browser opener with no display is not a pass; a display or BROWSER makes it one', async () => {
+    const bin = join(home, 'bin');
+    await mkdir(bin);
+    await writeFile(join(bin, 'xdg-open'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const path = { ...env, PATH: `${bin}:${env.PATH}` };
+    const headless = await doctor(['--flow', 'browser'], path);
+    expect(headless.byId('browser')).toMatchObject({
+      verdict: 'warn',
+      summary: expect.stringMatching(/xdg-open found, but not usable: no display here/),
+      fix: expect.stringContaining('--flow device'),
+    });
+    const desktop = await doctor(['--flow', 'browser'], { ...path, DISPLAY: ':0' });
+    expect(desktop.byId('browser')).toMatchObject({ verdict: 'ok', summary: 'xdg-open' });
+    const chosen = await doctor(['--flow', 'browser'], { ...path, BROWSER: 'true' });
+    expect(chosen.byId('browser')).toMatchObject({ verdict: 'ok', summary: 'true (from BROWSER)' });
   });
 
   it('prints a readable report on stderr without --json', async () => {

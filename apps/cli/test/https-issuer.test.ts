@@ -40,6 +40,16 @@ describe.skipIf(noOpenssl)(
         expect(refused.code).toBe(2);
         expect(JSON.parse(refused.stdout).error.code).toBe('CODEX_OAUTH_TLS_UNTRUSTED');
 
+        // doctor probes the same trust without undici (node:https, net-ca's trust list): refused too.
+        const untrusted = await runCli(['doctor', '--json'], env);
+        const refusedCheck = (
+          JSON.parse(untrusted.stdout).checks as { id: string; details: string[]; fix?: string }[]
+        ).find((c) => c.id === 'issuer');
+        expect(refusedCheck).toMatchObject({
+          details: ['CODEX_OAUTH_TLS_UNTRUSTED'],
+          fix: expect.stringContaining('CODEX_CA_CERTIFICATE'),
+        });
+
         const trusted = { ...env, CODEX_CA_CERTIFICATE: ca.ca.certPath };
         const r = await runCli(['login', '--flow', 'device', '--json'], trusted);
         expect(r.code, r.stderr).toBe(0);

@@ -1,8 +1,8 @@
-import type { CommandRun } from '../context.js';
+import type { CommandRun, Context } from '../context.js';
 import { authChecks } from '../doctor/auth-checks.js';
 import { type Check, guarded, type Verdict } from '../doctor/check.js';
 import { environmentChecks } from '../doctor/environment-checks.js';
-import { caAndProxyChecks, issuerCheck } from '../doctor/network-checks.js';
+import { type CaAndProxy, caAndProxyChecks, issuerCheck } from '../doctor/network-checks.js';
 import { portChecks } from '../doctor/port-checks.js';
 import { Exit } from '../error-table.js';
 import { issuerOf } from '../session.js';
@@ -15,15 +15,22 @@ export const doctor: CommandRun = async (ctx) => {
   const spinner = flags.json ? undefined : out.spinner(`Checking (network check of ${issuer})…`);
   let checks: Check[];
   try {
-    // Independent checks run together; the network one is bounded, so doctor always answers.
+    // The CA bundle is parsed once, here, and the issuer request reuses it. The checks that wait
+    // (the issuer request, the port binds, auth.json and its lock) then run together, the
+    // network one first so its round trip overlaps the others; it is bounded, so doctor always
+    // answers.
+    const ca = await guardedCa(env, issuer);
     const groups = await Promise.all([
+      guarded('issuer', 'Issuer', async () => [
+        await issuerCheck(env, issuer, ctx.signal, ca.bundle),
+      ]),
       guarded('environment', 'Environment', () => environmentChecks(env, flags)),
-      guarded('ca', 'CA certificates', () => caAndProxyChecks(env, issuer)),
-      guarded('issuer', 'Issuer', async () => [await issuerCheck(env, issuer, ctx.signal)]),
       guarded('ports', 'Ports', () => portChecks(flags.port)),
       guarded('auth', 'auth.json', () => authChecks(ctx)),
     ]);
-    checks = groups.flat();
+    const [issuerGroup = [], ...rest] = groups;
+    // Printed in the order people read them: where we are, trust and proxy, the issuer, the rest.
+    checks = [...(rest[0] ?? []), ...ca.checks, ...issuerGroup, ...rest.slice(1).flat()];
   } finally {
     spinner?.stop();
   }
@@ -32,6 +39,17 @@ export const doctor: CommandRun = async (ctx) => {
   else print(out, checks, ok);
   return ok ? Exit.OK : Exit.ERROR;
 };
+
+/** {@link caAndProxyChecks}, a throw turned into a failed check (and no bundle for the issuer). */
+async function guardedCa(env: Context['env'], issuer: string): Promise<CaAndProxy> {
+  let bundle: CaAndProxy['bundle'] = null;
+  const checks = await guarded('ca', 'CA certificates', () => {
+    const result = caAndProxyChecks(env, issuer);
+    bundle = result.bundle;
+    return result.checks;
+  });
+  return { checks, bundle };
+}
 
 function print(out: Output, checks: Check[], ok: boolean): void {
   const { c } = out;

@@ -1,10 +1,11 @@
-import { stat } from 'node:fs/promises';
-import { CLOCK_SKEW_PREFIX, status as readStatus, type TokenStore } from '@codex-oauth/core';
+import { CLOCK_SKEW_PREFIX } from '@codex-oauth/core/model';
+import { status as readStatus, type TokenStore } from '@codex-oauth/core/status';
 import { lockBackend, readCodexConfig } from '@codex-oauth/store-file';
 import type { Context } from '../context.js';
 import { sessionOptions, storageReason } from '../session.js';
 import { describeAccount, when } from '../ui/format.js';
 import { type Check, check } from './check.js';
+import { permissionChecks } from './permission-checks.js';
 
 /**
  * The stored sign-in: CODEX_HOME, auth.json (parses? which mode? token due? file mode), the lock
@@ -77,24 +78,6 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
         ),
       );
     }
-    const mode = store.path
-      ? await stat(store.path).then(
-          (st) => st.mode & 0o777,
-          () => null,
-        )
-      : null;
-    if (mode !== null && (mode & 0o077) !== 0) {
-      checks.push(
-        check(
-          'auth-mode',
-          'auth.json permissions',
-          'warn',
-          `mode ${mode.toString(8)}: readable by others`,
-          [],
-          `chmod 600 ${store.path}`,
-        ),
-      );
-    }
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     // A Codex login we do not manage (a personal access token, an agent identity) is valid.
@@ -115,6 +98,12 @@ export async function authChecks(ctx: Context): Promise<Check[]> {
       ),
     );
   }
+  checks.push(
+    ...(await permissionChecks(
+      store.codexHome,
+      store.kind === 'file' ? (store.path ?? null) : null,
+    )),
+  );
   const lock = lockBackend();
   checks.push(
     lock.kind === 'flock'

@@ -87,7 +87,24 @@ export function environmentChecks(env: Env, flags: Flags): Check[] {
   const usesBrowser =
     requested === 'browser' || (requested === 'auto' && info.preferredFlow === 'browser_code');
   const opener = browserOpener(info, env, 'https://example.invalid/');
-  if (opener) {
+  if (opener && !env.BROWSER && info.headless) {
+    // xdg-open is installed on many servers and containers, but with no display (or over SSH)
+    // it has nowhere to show a browser the user can see: finding it is not a pass. A BROWSER
+    // command is the user's own choice (a terminal browser works without a display): trusted.
+    const why = info.ssh
+      ? 'this is an SSH session: a browser it opens would be on this machine, not yours'
+      : 'no display here (DISPLAY and WAYLAND_DISPLAY are unset)';
+    checks.push(
+      check(
+        'browser',
+        'Browser opener',
+        usesBrowser ? 'warn' : 'info',
+        `${opener.command} found, but not usable: ${why}`,
+        [],
+        'Sign in with the device code (codex-oauth login --flow device), or open the link on another machine and paste the address back (--flow paste)',
+      ),
+    );
+  } else if (opener) {
     const via = env.BROWSER ? ' (from BROWSER)' : '';
     checks.push(check('browser', 'Browser opener', 'ok', `${opener.command}${via}`));
   } else {

@@ -1,5 +1,4 @@
 import { createServer } from 'node:net';
-import { describePortOwner } from '@codex-oauth/core';
 import { type Check, check } from './check.js';
 
 /** Tries to bind 127.0.0.1:`port` (as the loopback server would) and lets it go at once. */
@@ -37,6 +36,8 @@ export async function portChecks(extra: number | undefined): Promise<Check[]> {
     if (free === true) {
       checks.push(check(id, title, 'ok', 'free'));
     } else if (free === false) {
+      // Loaded only for a busy port: core's main entry is most of what doctor would load.
+      const { describePortOwner } = await import('@codex-oauth/core');
       const owner = await describePortOwner(port);
       const held = owner
         ? `in use by ${owner}`

@@ -43,7 +43,17 @@ export interface SessionOptions {
   clientId?: string;
   /** `'openai'` (default), `'oidc'` (discovered from `issuer`), or a profile object. */
   provider?: 'openai' | 'oidc' | Provider;
-  /** Default `auto` (what Codex's `config.toml` says; `file` when unset). Ignored when `store` is given. */
+  /**
+   * Which built-in store to use; default `auto` (what Codex's `config.toml` says; `file` when
+   * unset). Ignored when `store` is given. Each built-in store is made once per process per
+   * location and shared by every call that resolves to it (so single-flight refresh spans them).
+   *
+   * **`'memory'` is one store for the whole process**: every call with `storage: 'memory'`, whatever
+   * its `codexHome`, `env` or user, reads and writes the same record, and a `logout` through any
+   * of them ends it for all. That suits a CLI or a script with one user. A host serving several
+   * users must not use it: keep one `memoryStore()` (from `@codex-oauth/store-memory`) per user
+   * session and pass it as `store`.
+   */
   storage?: Storage;
   /** A ready {@link TokenStore}; wins over `storage`. */
   store?: TokenStore;

@@ -58,8 +58,13 @@ const BUILT_IN: Record<ReturnType<typeof normalizeStorage>, BuiltInStore> = {
     key: homeKey,
     compose: (module, input) => choose('keyring', module, input),
   },
-  // One memory store per process, so `login` then `status` see the same session; logout
-  // disposes it and the next call starts a fresh one.
+  // One memory store per process (the key is empty on purpose), so `login` then `status` see the
+  // same session; logout disposes it and the next call starts a fresh one. Process-wide, not per
+  // `codexHome` or user: the option's TSDoc and both READMEs tell hosts with several users to pass
+  // one `store: memoryStore()` per session instead (test/session-memory-scope.test.ts).
+  // Why not a key per call: a memory store has no location to key on; any key a host picked
+  // (a user id) is exactly what holding its own `memoryStore()` per session already gives it,
+  // without a process-wide map that keeps every user's tokens until logout.
   memory: {
     specifier: '@codex-oauth/store-memory',
     factory: 'memoryStore',
