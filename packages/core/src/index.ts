@@ -52,6 +52,7 @@ export {
   type ErrorCode,
   ErrorCodes,
   isCodexOAuthError,
+  NOT_SIGNED_IN_MESSAGE,
   type ProtocolDetails,
   redactSecrets,
 } from './model/errors.js';
