@@ -1,10 +1,6 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  CODEX_VERSIONS,
-  codexSkipReason,
-  runCodex,
-} from '@codex-oauth/test-support/codex-cli';
+import { CODEX_VERSIONS, codexSkipReason, runCodex } from '@codex-oauth/test-support/codex-cli';
 import { describe, expect, it } from 'vitest';
 import { removeDir, runCli, runCliWithInput, tempHome, useCliSandbox } from './helpers.js';
 

@@ -59,10 +59,14 @@ describe('every --json document has exactly the keys docs/json.md lists', () => 
   });
 
   it('a paste sign-in prints the paste line first', async () => {
-    const child = spawn(process.execPath, [CLI, 'login', '--flow', 'paste', '--port', '0', '--json'], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'login', '--flow', 'paste', '--port', '0', '--json'],
+      {
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     const firstLine = new Promise<string>((resolve) => {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -109,6 +109,10 @@ describe('a refresh refused for good is remembered', () => {
     await signInAndGetRefused();
     const r = await runCli(['logout', '--no-revoke', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ wasSignedIn: true, revoked: false, revokeFailure: null });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      wasSignedIn: true,
+      revoked: false,
+      revokeFailure: null,
+    });
   });
 });

@@ -208,7 +208,9 @@ describe('logout', () => {
     const human = await runCli(['logout'], down);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stderr).toContain('Signed out user@example.test');
-    expect(human.stderr).toContain('could not be revoked at the issuer (CODEX_OAUTH_NETWORK_ERROR)');
+    expect(human.stderr).toContain(
+      'could not be revoked at the issuer (CODEX_OAUTH_NETWORK_ERROR)',
+    );
     expect(issuer.isLive(stored.tokens.refresh_token)).toBe(true);
     expect((await runCli(['status'], env)).code).toBe(1);
 
