@@ -16,7 +16,7 @@ import { storedRefreshToken, type TokenStore } from '../store/token-store.js';
  */
 
 /** The file, relative to CODEX_HOME. */
-export const REFUSAL_FILE = join('codex-oauth', 'refused-refresh.json');
+const REFUSAL_FILE = join('codex-oauth', 'refused-refresh.json');
 
 /** At most this many refusals are kept (one per account of a CODEX_HOME is the usual case). */
 const MAX_ENTRIES = 16;
@@ -60,7 +60,7 @@ function homeOf(store: TokenStore): string | null {
 }
 
 /** Where `store`'s refusals are kept on disk, or `null` when they are kept in this process. */
-export function refusalFileOf(store: TokenStore): string | null {
+function refusalFileOf(store: TokenStore): string | null {
   const home = homeOf(store);
   return home === null ? null : join(home, REFUSAL_FILE);
 }
