@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, runCliWithInput, useCliSandbox } from './helpers.js';
 
@@ -23,11 +25,11 @@ function keysOf(value: unknown): string[] {
 }
 
 let env: Record<string, string>;
-let issuerUrl: string;
+let home: string;
+let issuer: FakeIssuer;
 
 useCliSandbox((sandbox) => {
-  env = sandbox.env;
-  issuerUrl = sandbox.issuer?.url;
+  ({ env, home, issuer } = sandbox);
 });
 
 async function json(args: string[], expectCode = 0): Promise<Record<string, unknown>> {
@@ -48,6 +50,16 @@ describe('every --json document has exactly the keys docs/json.md lists', () => 
     const logout = await json(['logout']);
     expect(keysOf(logout)).toEqual(documented('logout'));
     expect(logout).toMatchObject({ signedOut: true, wasSignedIn: true, revoked: true });
+  });
+
+  it('status after a refused refresh: the refreshRefused object', async () => {
+    await json(['login', '--flow', 'device']);
+    const stored = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
+    issuer.expireRefreshToken(stored.tokens.refresh_token);
+    await json(['refresh', '--force'], 1);
+    const status = await json(['status'], 1);
+    expect(keysOf(status)).toEqual(documented('status'));
+    expect(keysOf(status.refreshRefused)).toEqual(documented('refreshRefused'));
   });
 
   it('login --with-api-key has the login shape', async () => {
@@ -97,7 +109,7 @@ describe('every --json document has exactly the keys docs/json.md lists', () => 
     const r = await runCli(['doctor', '--json'], env);
     const doc = JSON.parse(r.stdout);
     expect(keysOf(doc)).toEqual(documented('doctor'));
-    expect(doc.issuer).toBe(issuerUrl);
+    expect(doc.issuer).toBe(issuer.url);
   });
 
   it('keep-fresh --once: the started line', async () => {
