@@ -5,8 +5,8 @@ import { isTerminal, writeAll } from './terminal.js';
 
 /**
  * Where a command writes. People read stderr (status lines, spinner, warnings); programs read
- * stdout, which carries only the `--json` document, the token of `token` or the URL of
- * `authorize-url`.
+ * stdout, which carries only the `--json` document (or `keep-fresh`'s JSON lines) and the token of
+ * `token`.
  */
 export interface Output {
   /** Styles for stderr. */
@@ -23,7 +23,7 @@ export interface Output {
   success(text: string): void;
   /** The machine-readable result: exactly one JSON document on stdout. */
   document(value: unknown): void;
-  /** Plain text on stdout (the token, a URL), with a newline. */
+  /** Plain text on stdout (the token, a JSON line), with a newline. */
   stdout(text: string): void;
   /** A spinner on stderr while waiting. */
   spinner(text: string): Spinner;
