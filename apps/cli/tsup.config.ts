@@ -11,7 +11,6 @@ const COMMANDS = [
   'refresh',
   'token',
   'logout',
-  'authorize-url',
   'doctor',
   'keep-fresh',
   'accounts',

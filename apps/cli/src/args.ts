@@ -8,7 +8,6 @@ export const COMMANDS = [
   'refresh',
   'token',
   'logout',
-  'authorize-url',
   'doctor',
   'keep-fresh',
   'accounts',
@@ -44,6 +43,8 @@ export interface Flags {
   account?: string;
   /** `login --add`: sign in another account and keep the current one. */
   add: boolean;
+  /** `login --with-api-key`: store the OpenAI API key read from stdin (as `codex login --with-api-key`). */
+  withApiKey: boolean;
   /** `switch <email | account id | number>`: the account to make active. */
   target?: string;
 }
@@ -72,6 +73,7 @@ const OPTIONS = {
   'check-every': { type: 'string' },
   account: { type: 'string' },
   add: { type: 'boolean' },
+  'with-api-key': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const satisfies Record<string, FlagSpec>;
@@ -82,16 +84,29 @@ const COMMON: OptionName[] = ['storage', 'redis-url', 'redis-key', 'codex-home',
 
 /** The flags each command accepts; anything else is a usage error, not silently ignored. */
 const ALLOWED: Record<Command, readonly OptionName[]> = {
-  login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json', 'add'],
+  login: [...COMMON, 'flow', 'port', 'no-open', 'timeout', 'force', 'json', 'add', 'with-api-key'],
   status: [...COMMON, 'json', 'account'],
   refresh: [...COMMON, 'force', 'json', 'refresh-window', 'account'],
   token: [...COMMON, 'refresh-window', 'account'],
   logout: [...COMMON, 'no-revoke', 'json', 'account'],
-  'authorize-url': ['codex-home', 'issuer', 'port', 'help', 'json'],
   doctor: [...COMMON, 'flow', 'port', 'json'],
   'keep-fresh': [...COMMON, 'once', 'json', 'refresh-window', 'check-every'],
   accounts: ['codex-home', 'help', 'json'],
   switch: ['codex-home', 'help', 'json'],
+};
+
+/**
+ * Commands that are gone, and what to use instead. `authorize-url` printed a link whose PKCE
+ * verifier and state it threw away, so no one could finish the sign-in it started; printing
+ * them instead would put secrets on stdout with nothing here to finish the exchange. The paste
+ * sign-in does the same job whole (issue 22).
+ */
+const REMOVED: Readonly<Record<string, string>> = {
+  'authorize-url':
+    '"authorize-url" was removed: nothing could finish the sign-in its link started. To sign in ' +
+    'with a browser on another machine, run codex-oauth login --flow paste (it prints the link ' +
+    'and finishes when you paste the address the browser lands on); a program uses ' +
+    "@codex-oauth/core's beginLogin() and submitRedirect().",
 };
 
 /** Commands that take one positional argument (what it is called, for the usage error). */
@@ -104,6 +119,7 @@ const POSITIONAL: Partial<Record<Command, string>> = {
  * flags, flags the command does not take, stray arguments and bad values throw {@link UsageError}.
  */
 export function parseCommandLine(argv: readonly string[]): Invocation {
+  refuseKeyOnCommandLine(argv);
   let parsed: ReturnType<typeof splitArgv>;
   try {
     parsed = splitArgv(argv, OPTIONS);
@@ -121,6 +137,8 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     const topic = extra[0];
     return topic && isCommand(topic) ? { kind: 'help', command: topic } : { kind: 'help' };
   }
+  const removed = REMOVED[name];
+  if (removed !== undefined) throw new UsageError(removed);
   if (!isCommand(name)) {
     throw new UsageError(`Unknown command "${name}".`, undefined, {
       word: name,
@@ -134,6 +152,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     throw new UsageError(`"${name}" needs ${wanted}.`, name);
   }
   if (extra.length > (wanted === undefined ? 0 : 1)) {
+    if (values['with-api-key']) throw new UsageError(`${KEY_ON_STDIN}.`, name);
     throw new UsageError(`Unexpected argument "${extra[wanted === undefined ? 0 : 1]}".`, name);
   }
   for (const key of Object.keys(values) as OptionName[]) {
@@ -180,6 +199,23 @@ function listed(items: readonly string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
+/** How to give an API key, for every refusal of one on the command line (never quoted back). */
+const KEY_ON_STDIN =
+  'An API key is read from stdin, never from the command line (ps and shell history would ' +
+  'show it): printenv OPENAI_API_KEY | codex-oauth login --with-api-key';
+
+/**
+ * `--api-key KEY` (Codex's old flag, which it now refuses too) would put a secret where other
+ * users (`ps`) and shell history see it: refused before anything else, without quoting it.
+ */
+function refuseKeyOnCommandLine(argv: readonly string[]): void {
+  const end = argv.indexOf('--');
+  const flags = end === -1 ? argv : argv.slice(0, end);
+  if (flags.some((arg) => arg === '--api-key' || arg.startsWith('--api-key='))) {
+    throw new UsageError(`--api-key is not supported. ${KEY_ON_STDIN}.`, 'login');
+  }
+}
+
 function isCommand(value: string): value is Command {
   return (COMMANDS as readonly string[]).includes(value);
 }
@@ -194,6 +230,7 @@ function toFlags(values: Record<string, string | boolean | undefined>, command: 
     help: false,
     once: values.once === true,
     add: values.add === true,
+    withApiKey: values['with-api-key'] === true,
   };
   const account = text('account');
   if (account !== undefined) flags.account = nonEmpty(account, 'account', command);

@@ -12,7 +12,6 @@ export const COMMAND_TABLE: Record<Command, () => Promise<CommandRun>> = {
   refresh: async () => (await import('./commands/refresh.js')).refresh,
   token: async () => (await import('./commands/token.js')).token,
   logout: async () => (await import('./commands/logout.js')).logout,
-  'authorize-url': async () => (await import('./commands/authorize-url.js')).authorizeUrl,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
   'keep-fresh': async () => (await import('./commands/keep-fresh.js')).keepFresh,
   accounts: async () => (await import('./commands/accounts.js')).accounts,

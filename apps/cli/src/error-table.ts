@@ -28,7 +28,10 @@ type CliErrorCode = 'CODEX_OAUTH_UNEXPECTED';
 export type ReportedCode = ErrorCode | CliErrorCode;
 
 interface Entry {
-  /** A short headline shown before the error's own message (which says what to do next). */
+  /**
+   * A short name for the error, for `--json` (`error.title`) and UIs with no room for the message;
+   * the terminal shows the message alone, which says what happened and what to do next.
+   */
   title: string;
   exit: ExitCode;
 }

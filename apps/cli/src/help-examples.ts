@@ -23,6 +23,10 @@ export const EXAMPLES: Record<Command, readonly Example[]> = {
       what: 'open the link anywhere, paste back the address it lands on',
     },
     { line: 'codex-oauth login --add', what: 'sign in a second account and keep the first' },
+    {
+      line: 'codex-oauth login --with-api-key',
+      what: 'an API key from stdin: printenv OPENAI_API_KEY | codex-oauth login --with-api-key',
+    },
     { line: 'codex-oauth login --force --json', what: 'sign in again; the result as JSON' },
   ],
   status: [
@@ -49,10 +53,6 @@ export const EXAMPLES: Record<Command, readonly Example[]> = {
       what: 'delete locally, without contacting the issuer',
     },
     { line: 'codex-oauth logout --account 2 --json', what: 'remove one saved account' },
-  ],
-  'authorize-url': [
-    { line: 'codex-oauth authorize-url', what: 'a sign-in URL for your own callback on 1455' },
-    { line: 'codex-oauth authorize-url --port 1457 --json', what: 'another port; as JSON' },
   ],
   doctor: [
     { line: 'codex-oauth doctor', what: 'every check, with a fix for what fails' },

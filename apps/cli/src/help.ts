@@ -21,15 +21,15 @@ Commands:
   refresh        refresh the access token now if it is due (--force: even if not)
   token          print a fresh access token on stdout, for scripts
   logout         revoke the session and delete auth.json
-  authorize-url  print a browser sign-in URL (for a host that handles the callback itself)
   doctor         check environment, network, ports and auth.json, with fixes
   keep-fresh     keep auth.json refreshed ahead of Codex while it runs (--once for cron)
   accounts       list the signed-in accounts (* marks the one the Codex CLI uses)
   switch         make another account the one auth.json holds (and Codex uses)
 
 Flags:
-  --json         one JSON document on stdout (login, status, refresh, logout, doctor);
-                 keep-fresh prints one JSON line per event
+  --json         one JSON document on stdout (login, status, refresh, logout, doctor,
+                 accounts, switch); keep-fresh prints one JSON line per event. Every
+                 shape: https://github.com/codex-oauth/codex-oauth/blob/main/apps/cli/docs/json.md
   -V, --version  print the version
   -h, --help     show help; "codex-oauth <command> --help" for a command
 
@@ -40,6 +40,7 @@ Then run the Codex CLI as usual: it reads the same auth.json.`;
 
 const COMMANDS: Record<Command, string> = {
   login: `Usage: codex-oauth login [flags]
+       printenv OPENAI_API_KEY | codex-oauth login --with-api-key
 
 Signs in with ChatGPT and saves the tokens where the Codex CLI reads them. Keeps a stored
 session that still works (use --force to sign in again). The sign-in link is always printed;
@@ -55,21 +56,26 @@ Flags:
   --timeout SEC               give up waiting after SEC seconds
   --force                     sign in again even if signed in (revokes the old session)
   --add                       sign in another account and keep the current one (see accounts)
+  --with-api-key              store the OpenAI API key read from stdin instead (as codex login
+                              --with-api-key: the same auth.json; never pass a key as an argument)
   --json                      print the result as JSON on stdout (a paste prompt first
                               prints {"paste":{"authorizeUrl",…}} on its own line)
 ${COMMON}
 
 Pasting: off a terminal, each line of stdin is one paste, so a script can pipe the address in.
-Ctrl-C cancels and frees the port.`,
+Ctrl-C cancels and frees the port. No terminal (CI): use --flow device, sign in elsewhere and
+copy auth.json, or --with-api-key.`,
   status: `Usage: codex-oauth status [--json]
 
 Shows the stored sign-in without contacting any server.
-Exit status: 0 signed in, 1 not signed in, 2 error, 3 signed in with a Codex login that
+Exit status: 0 signed in, 1 not signed in (or the session ended: a refresh the issuer refused
+for good is remembered until you sign in again), 2 error, 3 signed in with a Codex login that
 codex-oauth does not manage (a personal access token, an agent identity): left as it is.
 
 Flags:
   --json                      { authenticated, authMode, accountId, email, planType, expiresAt,
-                                lastRefresh, needsRefresh, storage, path, warnings } on stdout
+                                lastRefresh, needsRefresh, refreshRefused, storageUsed,
+                                path, storageReason, warnings } on stdout
   --account <email|id|number> a saved account instead of the active one
 ${COMMON}`,
   refresh: `Usage: codex-oauth refresh [--force] [--json]
@@ -97,22 +103,14 @@ ${COMMON}`,
   logout: `Usage: codex-oauth logout [--no-revoke] [--json]
 
 Revokes the refresh token at the issuer (best effort, a few seconds at most) and deletes the
-stored tokens. Signing out when nobody is signed in is not an error.
+stored tokens. Signing out when nobody is signed in is not an error. If the issuer cannot be
+reached or refuses, a warning says so: you are still signed out here (exit 0).
 
 Flags:
   --no-revoke                 only delete locally, do not contact the issuer
   --account <email|id|number> remove that saved account instead of the active one
-  --json                      print { "signedOut": true } on stdout
+  --json                      { signedOut, wasSignedIn, revoked, revokeFailure } on stdout
 ${COMMON}`,
-  'authorize-url': `Usage: codex-oauth authorize-url [--port N] [--json]
-
-Prints a browser sign-in URL on stdout (PKCE and state are generated and not kept), for hosts
-that run their own callback; "codex-oauth login --no-open" is what a person wants instead.
-
-Flags:
-  --port N                    port in the redirect URI (default 1455)
-  --json                      print { "url" } on stdout
-  --codex-home DIR, --issuer URL, -h/--help as for login`,
   doctor: `Usage: codex-oauth doctor [--json]
 
 Checks what a sign-in depends on and says how to fix what is wrong: the environment and the

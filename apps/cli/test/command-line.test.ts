@@ -1,7 +1,8 @@
 import { ErrorCodes } from '@codex-oauth/core';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../src/args.js';
+import { COMMANDS, parseCommandLine } from '../src/args.js';
 import { REPORTED_CODES } from '../src/error-table.js';
+import { helpText } from '../src/help.js';
 import { cliEnv, runCli, tempHome } from './helpers.js';
 
 describe('command line', () => {
@@ -21,6 +22,32 @@ describe('command line', () => {
       expect(own.code).toBe(0);
       expect(own.stdout).toContain(`Usage: codex-oauth ${command}`);
     }
+  });
+
+  it('the --json line of --help names exactly the commands that take --json', () => {
+    const line = /--json +one JSON document on stdout \(([^)]*)\)/.exec(
+      helpText().replace(/\n\s+/g, ' '),
+    );
+    const listed = (line?.[1] ?? '').split(/,\s*/).sort();
+    const taking = COMMANDS.filter((command) => {
+      try {
+        parseCommandLine([command, '--json', ...(command === 'switch' ? ['1'] : [])]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    // keep-fresh takes it too, for its own stream of lines (said on the next line of the help).
+    expect(listed).toEqual(taking.filter((command) => command !== 'keep-fresh').sort());
+    expect(helpText()).toContain('keep-fresh prints one JSON line per event');
+  });
+
+  it('authorize-url is gone, with a pointer to what replaces it', async () => {
+    const r = await runCli(['authorize-url'], cliEnv(await tempHome()));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"authorize-url" was removed');
+    expect(r.stderr).toContain('codex-oauth login --flow paste');
+    expect(r.stdout).toBe('');
   });
 
   it('usage errors exit 2 with CODEX_OAUTH_INVALID_OPTION and point at --help', async () => {

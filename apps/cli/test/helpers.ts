@@ -137,3 +137,26 @@ export function useCliSandbox(use: (sandbox: CliSandbox) => void): void {
   });
   afterEach(() => removeDir(sandbox.home));
 }
+
+/** Runs the CLI to the end with `input` piped to its stdin (then closed). */
+export function runCliWithInput(
+  args: string[],
+  env: Record<string, string>,
+  input: string,
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  // The CLI may refuse before it reads (a usage error): a closed pipe is not a test failure.
+  child.stdin?.on('error', () => {});
+  child.stdin?.end(input);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}

@@ -68,4 +68,24 @@ describe.skipIf(skip)(`--storage keyring${skip ? ` (skipped: ${skip})` : ''}`, (
     expect(logout.code, logout.stderr).toBe(0);
     expect(await service?.search('Codex Auth')).not.toContain('attribute.service');
   });
+
+  it('a refused refresh of the keyring session is remembered in CODEX_HOME, never in the keyring', async () => {
+    const withBus = { ...env, DBUS_SESSION_BUS_ADDRESS: (service as SecretService).address };
+    await writeFile(join(home, 'config.toml'), 'cli_auth_credentials_store = "keyring"\n');
+    const signIn = await runCli(['login', '--flow', 'device'], withBus);
+    expect(signIn.code, signIn.stderr).toBe(0);
+    const grant = issuer.issued.grants.at(-1);
+    issuer.expireRefreshToken(grant?.refreshTokens.at(-1) as string);
+    expect((await runCli(['refresh', '--force'], withBus)).code).toBe(1);
+    const status = await runCli(['status', '--json'], withBus);
+    expect(status.code, status.stderr).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      authenticated: false,
+      storageUsed: 'keyring',
+      refreshRefused: { error: 'refresh_token_expired' },
+    });
+    expect(existsSync(join(home, 'codex-oauth', 'refused-refresh.json'))).toBe(true);
+    expect(existsSync(join(home, 'auth.json'))).toBe(false);
+    expect((await runCli(['logout', '--no-revoke'], withBus)).code).toBe(0);
+  });
 });

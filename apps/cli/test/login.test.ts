@@ -138,6 +138,20 @@ describe('login where nobody can answer', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error.code).toBe('CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE');
   });
+
+  it('in CI: says why once and gives the CLI ways out, not the library option', async () => {
+    const r = await runCli(['login'], { ...env, CI: 'true' });
+    expect(r.code).toBe(2);
+    const errorLine = r.stderr.split('\n').find((line) => line.startsWith('✗')) ?? '';
+    expect(errorLine).toContain('CI is set');
+    expect(errorLine.match(/nobody can answer|No one can answer|No one here/g)).toHaveLength(1);
+    for (const advice of ['--flow device', 'copy auth.json', 'codex-oauth login --with-api-key']) {
+      expect(errorLine).toContain(advice);
+    }
+    expect(r.stderr).not.toContain('interactive: true');
+    expect(r.stderr).not.toContain("flow: 'device'");
+    expect(r.stderr.match(/CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE/g)).toHaveLength(1);
+  });
 });
 
 /** The first complete line of `file`, once the stand-in browser has written one. */

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, runCli, useCliSandbox } from './helpers.js';
+import { cliEnv, freePort, runCli, useCliSandbox } from './helpers.js';
 
 let issuer: FakeIssuer;
 let home: string;
@@ -56,10 +56,13 @@ describe('status', () => {
       'needsRefresh',
       'path',
       'planType',
+      'refreshRefused',
       'storage',
       'storageReason',
+      'storageUsed',
       'warnings',
     ]);
+    expect(human.stderr).toContain('✗ Not signed in. Run codex-oauth login to sign in.');
   });
 
   it('signed in: exit 0 with account, plan, expiry and storage; --json is one document', async () => {
@@ -186,7 +189,42 @@ describe('logout', () => {
     expect((await runCli(['status'], env)).code).toBe(1);
     const again = await runCli(['logout', '--json'], env);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ signedOut: true, wasSignedIn: false });
+    expect(JSON.parse(again.stdout)).toEqual({
+      signedOut: true,
+      wasSignedIn: false,
+      revoked: false,
+      revokeFailure: null,
+    });
+    const human = await runCli(['logout'], env);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toContain('Not signed in: nothing to sign out.');
+    expect(human.stderr).not.toContain('could not be revoked');
+  });
+
+  it('with the issuer down: still signed out here, with a warning and revoked: false', async () => {
+    await signIn();
+    const stored = JSON.parse(await readFile(join(home, 'auth.json'), 'utf8'));
+    const down = { ...env, CODEX_OAUTH_ISSUER: `http://127.0.0.1:${await freePort()}` };
+    const human = await runCli(['logout'], down);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toContain('Signed out user@example.test');
+    expect(human.stderr).toContain(
+      'could not be revoked at the issuer (CODEX_OAUTH_NETWORK_ERROR)',
+    );
+    expect(issuer.isLive(stored.tokens.refresh_token)).toBe(true);
+    expect((await runCli(['status'], env)).code).toBe(1);
+
+    await signIn();
+    issuer.inject({ path: '/oauth/revoke', kind: 'status', status: 503 });
+    const json = await runCli(['logout', '--json'], env);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      signedOut: true,
+      wasSignedIn: true,
+      revoked: false,
+      revokeFailure: 'the issuer answered 503 server_error',
+    });
+    expect(json.stderr).toContain('could not be revoked');
   });
 
   it('--no-revoke only deletes locally', async () => {

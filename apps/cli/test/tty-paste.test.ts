@@ -115,7 +115,7 @@ describe.skipIf(skipReason)(
       await waitForScreen((t) => t.includes('press Enter:'), 'the paste prompt');
       tmux('send-keys', '-t', 'cli', 'C-c');
       const done = await waitForScreen((t) => t.includes('exit='), 'the end of the login');
-      expect(done).toContain('Cancelled');
+      expect(done).toContain('The sign-in ended because it was cancelled.');
       expect(done).toContain('exit=130');
     });
   },

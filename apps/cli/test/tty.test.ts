@@ -72,7 +72,7 @@ describe.skipIf(skipReason)(
       await waitForScreen((t) => t.includes('Waiting for the code'), 'the spinner');
       tmux('send-keys', '-t', 'cli', 'C-c');
       const done = await waitForScreen((t) => t.includes('exit='), 'the end of the login');
-      expect(done).toContain('Cancelled');
+      expect(done).toContain('The sign-in ended because it was cancelled.');
       expect(done).toContain('exit=130');
     });
   },

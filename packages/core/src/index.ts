@@ -53,6 +53,7 @@ export {
   type ErrorCode,
   ErrorCodes,
   isCodexOAuthError,
+  NOT_SIGNED_IN_MESSAGE,
   type ProtocolDetails,
   redactSecrets,
 } from './model/errors.js';

@@ -3,7 +3,9 @@
 // probes. For start-up sensitive callers such as `codex-oauth status`; the main entry exports
 // the same function.
 
+export { NOT_SIGNED_IN_MESSAGE } from './model/errors.js';
 export type { SessionOptions } from './session/options.js';
+export type { RefreshRefusal } from './session/refusal-memory.js';
 export type { Status } from './session/results.js';
 export { status } from './session/status.js';
 // The CLI picks its store with the same rules as `storage: 'auto'` before calling `status`.

@@ -49,6 +49,8 @@ describe.each(['file', 'memory'] as const)('session API with storage %s', (stora
     expect(pending.redirectUri).toBe(`http://127.0.0.1:${pending.port}/auth/callback`);
     expect(pending.authorizeUrl.startsWith(`${fake.url}/oauth/authorize?`)).toBe(true);
     expect(new URL(pending.authorizeUrl).searchParams.get('state')).toBe(pending.state);
+    expect(pending.storageUsed).toBe(storage);
+    // The deprecated name stays, with the same value.
     expect(pending.storage).toBe(storage);
     await openInBrowser(pending);
     const result = await awaitLogin(pending);
@@ -62,7 +64,9 @@ describe.each(['file', 'memory'] as const)('session API with storage %s', (stora
       planType: expect.any(String),
       email: expect.any(String),
       expiresAt: expect.any(Date),
+      lastRefresh: expect.any(Date),
       persisted: storage === 'file',
+      ...(storage === 'file' && { path: authJson() }),
       warnings: [],
     });
     expect(grant.via).toBe('browser');
@@ -86,6 +90,7 @@ describe.each(['file', 'memory'] as const)('session API with storage %s', (stora
         'redirectUri',
         'state',
         'storage',
+        'storageUsed',
         'warnings',
       ].sort(),
     );

@@ -1,5 +1,7 @@
 import {
+  CodexOAuthError,
   cancelLogin,
+  InteractiveLoginUnavailableError,
   type LoginResult,
   type OAuthEvent,
   type PendingLogin,
@@ -8,8 +10,10 @@ import {
 } from '@codex-oauth/core';
 import { openBrowser } from '@codex-oauth/env-detect';
 import { accountOptions } from '../accounts-options.js';
+import { loginWithApiKeyFromStdin } from '../api-key-login.js';
 import type { CommandRun, Context } from '../context.js';
 import { Exit } from '../error-table.js';
+import { loginDocument } from '../login-document.js';
 import { type PasteSession, startPasteSession } from '../paste-session.js';
 import { sessionOptions } from '../session.js';
 import { showDeviceCode } from '../ui/device-code.js';
@@ -34,6 +38,7 @@ export const login: CommandRun = async (ctx) => {
   }
   // Read what is stored first: a damaged auth.json stops here (exit 2, file untouched) unless
   // --force, and a forced sign-in says whose session it replaces before it starts.
+  if (flags.withApiKey) return loginWithApiKeyFromStdin(ctx, options);
   const before = await readStatus(options).catch((error: unknown) => {
     if (flags.force) return null;
     throw error;
@@ -79,24 +84,12 @@ export const login: CommandRun = async (ctx) => {
     // Given up at the prompt: free the port and stop the other channels before reporting.
     if (pending !== undefined) await cancelLogin(pending).catch(() => undefined);
     await signing.catch(() => undefined);
-    throw error;
+    throw withCliAdvice(error);
   } finally {
     paste?.stop();
     await ui.done();
   }
-  if (flags.json) {
-    out.document({
-      flowUsed: result.flowUsed,
-      authMode: result.authMode,
-      accountId: result.accountId,
-      email: result.email,
-      planType: result.planType,
-      expiresAt: result.expiresAt?.toISOString() ?? null,
-      storage: result.storageUsed,
-      persisted: result.persisted,
-      warnings: result.warnings,
-    });
-  }
+  if (flags.json) out.document(loginDocument(result));
   const who = out.c.bold(describeAccount(result));
   if (result.flowUsed === 'stored') {
     out.success(`Already signed in as ${who}`);
@@ -130,6 +123,20 @@ export const login: CommandRun = async (ctx) => {
   for (const warning of result.warnings) if (!ui.warned.has(warning)) out.warn(warning);
   return Exit.OK;
 };
+
+/**
+ * Core's advice for "nobody can answer a sign-in here" is for programs (`interactive: true`);
+ * a person at this command line has flags instead. The detector's reason is said once.
+ */
+function withCliAdvice(error: unknown): unknown {
+  if (!(error instanceof InteractiveLoginUnavailableError)) return error;
+  return new CodexOAuthError(
+    error.code,
+    `${error.reason}. Sign in with a code instead: codex-oauth login --flow device (open its ` +
+      'link on any machine); or sign in elsewhere and copy auth.json here; or store an API key: ' +
+      'printenv OPENAI_API_KEY | codex-oauth login --with-api-key.',
+  );
+}
 
 /**
  * Progress of a sign-in on stderr. Events arrive synchronously; drawing the device code may wait

@@ -1,4 +1,4 @@
-import { status as readStatus, type Status } from '@codex-oauth/core/status';
+import { NOT_SIGNED_IN_MESSAGE, status as readStatus, type Status } from '@codex-oauth/core/status';
 import { accountOptions } from '../accounts-options.js';
 import type { CommandRun } from '../context.js';
 import { Exit } from '../error-table.js';
@@ -16,6 +16,14 @@ export interface StatusDocument {
   expiresAt: string | null;
   lastRefresh: string | null;
   needsRefresh: boolean;
+  /**
+   * The issuer refused to refresh the stored session for good (then `authenticated` is false and
+   * the exit status 1): when, its `error` code, and the message; `null` otherwise.
+   */
+  refreshRefused: { at: string; error: string | null; message: string } | null;
+  /** Where the session is kept: `file`, `keyring`, `memory`, `redis` (the library's `storageUsed`). */
+  storageUsed: string;
+  /** @deprecated Same as `storageUsed`; kept for scripts that read it. */
   storage: string;
   path: string | null;
   /** Why this storage: the flag, or what Codex's config.toml says (and any fallback). */
@@ -34,6 +42,12 @@ export function statusDocument(s: Status, storageReason: string | null = null): 
     expiresAt: s.expiresAt?.toISOString() ?? null,
     lastRefresh: s.lastRefresh?.toISOString() ?? null,
     needsRefresh: s.needsRefresh,
+    refreshRefused: s.refreshRefused && {
+      at: s.refreshRefused.at.toISOString(),
+      error: s.refreshRefused.error,
+      message: s.refreshRefused.message,
+    },
+    storageUsed: s.storageUsed,
     storage: s.storageUsed,
     path: s.path ?? null,
     storageReason,
@@ -50,12 +64,20 @@ export interface StorageNote {
 /** The human summary of a {@link Status}, on stderr. */
 export function printStatus(out: Output, s: Status, storage: StorageNote = {}): void {
   const { c } = out;
-  if (!s.authenticated) {
-    out.line(`${c.red('✗')} Not signed in. Run ${c.bold('codex-oauth login')} to sign in.`);
+  const refused = s.refreshRefused;
+  if (refused !== null) {
+    const why = refused.error ? ` (${refused.error})` : '';
+    out.line(
+      `${c.red('✗')} Session ended: the issuer refused to refresh it${why} ${when(refused.at)}. ` +
+        `Run ${c.bold('codex-oauth login --force')} to sign in again.`,
+    );
+  } else if (!s.authenticated) {
+    out.line(`${c.red('✗')} ${NOT_SIGNED_IN_MESSAGE}`);
   } else {
     out.line(`${c.green('✓')} Signed in as ${c.bold(describeAccount(s))}`);
   }
   const lines: [string, string][] = [];
+  if (refused !== null) lines.push(['Account', describeAccount(s)]);
   if (s.authenticated) {
     lines.push(['Auth mode', s.authMode ?? 'unknown']);
     if (s.expiresAt) {
@@ -75,7 +97,10 @@ export function printStatus(out: Output, s: Status, storage: StorageNote = {}): 
   for (const warning of s.warnings) out.warn(warning);
 }
 
-/** `codex-oauth status`: exit 0 signed in, 1 not signed in; errors (exit 2) are thrown. */
+/**
+ * `codex-oauth status`: exit 0 signed in, 1 not signed in or the session ended (a refresh refused
+ * for good); errors (exit 2) are thrown.
+ */
 export const status: CommandRun = async (ctx) => {
   const options = {
     ...(await sessionOptions(ctx, { cancellable: false })),

@@ -5,8 +5,8 @@ import { isTerminal, writeAll } from './terminal.js';
 
 /**
  * Where a command writes. People read stderr (status lines, spinner, warnings); programs read
- * stdout, which carries only the `--json` document, the token of `token` or the URL of
- * `authorize-url`.
+ * stdout, which carries only the `--json` document (or `keep-fresh`'s JSON lines) and the token of
+ * `token`.
  */
 export interface Output {
   /** Styles for stderr. */
@@ -23,11 +23,14 @@ export interface Output {
   success(text: string): void;
   /** The machine-readable result: exactly one JSON document on stdout. */
   document(value: unknown): void;
-  /** Plain text on stdout (the token, a URL), with a newline. */
+  /** Plain text on stdout (the token, a JSON line), with a newline. */
   stdout(text: string): void;
   /** A spinner on stderr while waiting. */
   spinner(text: string): Spinner;
-  /** An error as people read it, on stderr; with `--json` also `{ error }` on stdout. */
+  /**
+   * An error as people read it (its message, then the code), on stderr; with `--json` also
+   * `{ error: { code, title, message } }` on stdout.
+   */
   error(report: Report): void;
 }
 
@@ -75,13 +78,17 @@ export function createOutput(
     stdout: (text) => out.write(`${text}\n`),
     spinner: (text) => startSpinner(err, text, tty, c.cyan),
     error(report) {
-      err.write(`${c.red('✗')} ${c.bold(report.title)}: ${report.message}\n`);
+      // The message alone: it says what happened and what to do, so a headline before it only
+      // repeated it ("Cancelled: The sign-in was cancelled."). The title goes to --json.
+      err.write(`${c.red('✗')} ${report.message}\n`);
       if (report.helpFor !== undefined || report.code === 'CODEX_OAUTH_INVALID_OPTION') {
         const topic = report.helpFor ? ` ${report.helpFor}` : '';
         err.write(c.dim(`  Run "codex-oauth${topic} --help" for usage.\n`));
       }
       err.write(c.dim(`  (${report.code})\n`));
-      if (json) document({ error: { code: report.code, message: report.message } });
+      if (json) {
+        document({ error: { code: report.code, title: report.title, message: report.message } });
+      }
     },
   };
 }

@@ -108,6 +108,12 @@ export const ErrorCodes = {
   ACCOUNT_SWITCH_REFUSED: 'CODEX_OAUTH_ACCOUNT_SWITCH_REFUSED',
 } as const;
 
+/**
+ * The one wording of "nothing is stored" (`CODEX_OAUTH_NOT_SIGNED_IN`), which the CLI's `status`
+ * prints too: the same words wherever a person meets it.
+ */
+export const NOT_SIGNED_IN_MESSAGE = 'Not signed in. Run codex-oauth login to sign in.';
+
 /** A stable `CODEX_OAUTH_*` code. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

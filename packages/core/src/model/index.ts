@@ -57,6 +57,7 @@ export {
   type ErrorCode,
   ErrorCodes,
   isCodexOAuthError,
+  NOT_SIGNED_IN_MESSAGE,
   type ProtocolDetails,
   redactSecrets,
 } from './errors.js';

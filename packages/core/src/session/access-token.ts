@@ -1,5 +1,5 @@
 import { isRefreshDue } from '../model/claims.js';
-import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import { CodexOAuthError, ErrorCodes, NOT_SIGNED_IN_MESSAGE } from '../model/errors.js';
 import { resolveContext } from './context.js';
 import {
   explicitRefreshWindowMs,
@@ -56,7 +56,7 @@ export async function getAccessToken(options: SessionOptions = {}): Promise<Acce
     throw new CodexOAuthError(
       ErrorCodes.NOT_SIGNED_IN,
       record === null
-        ? 'Nothing is stored: sign in first (codex-oauth login).'
+        ? NOT_SIGNED_IN_MESSAGE
         : 'The stored credentials are an API key, not a ChatGPT sign-in: sign in with ChatGPT first.',
     );
   }

@@ -17,6 +17,25 @@ export interface FlowChoice {
 }
 
 /**
+ * `CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE`, with the detector's reason apart from the advice,
+ * so that a caller with other means (the CLI's `--flow device`, `--with-api-key`) can give its own.
+ */
+export class InteractiveLoginUnavailableError extends CodexOAuthError {
+  /** Why nobody can answer here (`CI is set: ...`, `No terminal is attached ...`), one sentence. */
+  readonly reason: string;
+
+  constructor(reason: string) {
+    // The reason once, then what to do: it already says that nobody can answer.
+    super(
+      ErrorCodes.INTERACTIVE_LOGIN_UNAVAILABLE,
+      `${reason}. Sign in elsewhere and copy auth.json, pass flow: 'device' explicitly, ` +
+        'or pass interactive: true.',
+    );
+    this.reason = reason;
+  }
+}
+
+/**
  * Picks the flow (SPEC §3, §8). `auto` follows the environment's `preferredFlow`; where that is
  * `none` (CI, no TTY, `TERM=dumb`, `interactive: false`) it throws
  * `CODEX_OAUTH_INTERACTIVE_LOGIN_UNAVAILABLE` with the detector's reason, before anything binds
@@ -39,11 +58,7 @@ export function chooseFlow(
   if (flow !== 'auto') return { flow, fallback: null, paste: false };
   const info = environment();
   if (info.preferredFlow === 'none') {
-    throw new CodexOAuthError(
-      ErrorCodes.INTERACTIVE_LOGIN_UNAVAILABLE,
-      `No one can answer a sign-in here: ${info.reasons[0] ?? 'not interactive'}. ` +
-        "Sign in elsewhere and copy auth.json, pass flow: 'device' explicitly, or pass interactive: true.",
-    );
+    throw new InteractiveLoginUnavailableError(info.reasons[0] ?? 'Not interactive');
   }
   const { preferredFlow: first, fallbackFlow: next } = info;
   if (first === 'paste') return { flow: 'browser_code', fallback: null, paste: true };

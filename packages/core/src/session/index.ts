@@ -1,7 +1,9 @@
 export { type AccessToken, getAccessToken, refresh } from './access-token.js';
+export { type ApiKeyLoginOptions, loginWithApiKey } from './api-key-login.js';
 export { authorizeUrl } from './authorize-url.js';
+export { InteractiveLoginUnavailableError } from './flow-choice.js';
 export { login } from './login.js';
-export { logout } from './logout.js';
+export { type LogoutResult, logout } from './logout.js';
 export { openInBrowser } from './open-in-browser.js';
 export {
   BROWSER_TIMEOUT_MS,
@@ -33,6 +35,7 @@ export {
   type CoordinatedRefreshOptions,
   refreshIfDue,
 } from './refresh-coordinator.js';
+export type { RefreshRefusal } from './refusal-memory.js';
 export type { LoginResult, Status } from './results.js';
 export { status } from './status.js';
 export {

@@ -1,13 +1,14 @@
 import { activeAccountToLogOut, forgetReplacedAccount } from '../accounts/accounts-api.js';
 import type { AuthRecord } from '../model/auth-record.js';
 import { isRefreshDue } from '../model/claims.js';
-import { ErrorCodes, isCodexOAuthError } from '../model/errors.js';
+import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { resolveContext, type SessionContext } from './context.js';
 import { allowedWorkspaces, assertChatgptLoginAllowed, assertWorkspace } from './flow-choice.js';
 import { openInBrowser } from './open-in-browser.js';
 import { explicitRefreshWindowMs, type LoginOptions, throwIfAborted } from './options.js';
 import { awaitLogin, beginWithContext } from './pending-login.js';
 import { refreshInContext } from './refresh-coordinator.js';
+import { refusalOf } from './refusal-memory.js';
 import { type LoginResult, loginResult, recordFacts } from './results.js';
 
 /**
@@ -94,6 +95,14 @@ async function useStored(
       `The stored session is in workspace ${accountId ?? '(none)'}, which is not allowed; signing in again.`,
     );
     return {};
+  }
+  // The issuer already refused this refresh token for good: the session is over, sign in again.
+  const refused = await refusalOf(ctx.store, record);
+  if (refused !== null) {
+    warnings.push(
+      `The stored session ended (the issuer refused its refresh${refused.error ? `: ${refused.error}` : ''}); signing in again.`,
+    );
+    return { refreshError: new CodexOAuthError(ErrorCodes.REFRESH_REJECTED, refused.message) };
   }
   if (isRefreshDue(record, new Date(), explicitRefreshWindowMs(options, ctx.env))) {
     try {

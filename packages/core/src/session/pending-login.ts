@@ -36,6 +36,9 @@ export interface PendingBrowserLogin {
   readonly port: number;
   /** The `state` in the URL (visible to the user, not a secret). */
   readonly state: string;
+  /** Where the sign-in will be saved: the store's `kind`, as in `LoginResult.storageUsed`. */
+  readonly storageUsed: string;
+  /** @deprecated Use `storageUsed` (the name `Status` and `LoginResult` use); same value. */
   readonly storage: string;
   /** Grows when opening the browser fails or the WSL fallback starts. */
   readonly warnings: string[];
@@ -66,6 +69,9 @@ export interface PendingDeviceLogin {
   readonly userCode: string;
   readonly intervalMs: number;
   readonly expiresAt: Date | null;
+  /** Where the sign-in will be saved: the store's `kind`, as in `LoginResult.storageUsed`. */
+  readonly storageUsed: string;
+  /** @deprecated Use `storageUsed` (the name `Status` and `LoginResult` use); same value. */
   readonly storage: string;
   readonly warnings: string[];
   /**
@@ -141,7 +147,7 @@ export async function beginWithContext(
     browserOutcome: 'open',
   };
   const warnings = [...ctx.warnings];
-  const base = { storage: ctx.store.kind, warnings };
+  const base = { storageUsed: ctx.store.kind, storage: ctx.store.kind, warnings };
   let pending: PendingLogin;
   let device: DeviceLogin | null = null;
   if (choice.flow === 'device_code') {

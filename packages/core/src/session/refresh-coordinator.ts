@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AuthRecord, mergeRefreshedTokens } from '../model/auth-record.js';
 import { accessTokenExpiry, isRefreshDue } from '../model/claims.js';
-import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
+import {
+  CodexOAuthError,
+  ErrorCodes,
+  isCodexOAuthError,
+  NOT_SIGNED_IN_MESSAGE,
+} from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
 import type { Provider } from '../protocol/provider.js';
 import { type RefreshReason, refreshTokens } from '../protocol/refresh.js';
@@ -9,6 +14,8 @@ import { storedRefreshToken, type TokenStore } from '../store/token-store.js';
 import type { FetchLike } from '../transport/http.js';
 import type { SessionContext } from './context.js';
 import { explicitRefreshWindowMs } from './options.js';
+import { rememberRefusal } from './refusal-memory.js';
+import { recordFacts } from './results.js';
 
 /** Options of {@link refreshIfDue}. */
 export interface CoordinatedRefreshOptions {
@@ -57,6 +64,10 @@ export interface CoordinatedRefresh {
   record: AuthRecord;
   refreshed: boolean;
 }
+
+// The refresh token a standing `REFRESH_REJECTED` refused, for the refusal memory: kept beside
+// the error, never on it (errors are logged; the token is a secret).
+const refusedTokens = new WeakMap<object, { token: string; record: AuthRecord }>();
 
 // One in-flight refresh per store object and `force` flag. Built-in stores are resolved once per
 // process per location, so every call for one auth.json shares one store, hence one flight.
@@ -136,7 +147,7 @@ async function refreshUnderLock(
     throw new CodexOAuthError(
       ErrorCodes.NOT_SIGNED_IN,
       current === null
-        ? 'Nothing is stored: sign in first.'
+        ? NOT_SIGNED_IN_MESSAGE
         : 'The stored credentials are an API key, not a ChatGPT sign-in; there is nothing to refresh.',
     );
   }
@@ -164,7 +175,11 @@ async function refreshUnderLock(
       const after = await store.load();
       const now = storedRefreshToken(after);
       if (after !== null && now !== null && now !== rt) return { record: after, refreshed: false };
+      refusedTokens.set(error, { token: rt, record: current });
       return { reused: rt, error, share: SPENT_ELSEWHERE.get(error.error) ?? 1 };
+    }
+    if (isCodexOAuthError(error, ErrorCodes.REFRESH_REJECTED)) {
+      refusedTokens.set(error, { token: rt, record: current });
     }
     throw error;
   }
@@ -208,7 +223,7 @@ async function awaitRotation(
 }
 
 /** {@link refreshIfDue} with a session call's store, provider and transport. */
-export function refreshInContext(
+export async function refreshInContext(
   ctx: SessionContext,
   options: {
     signal?: AbortSignal | undefined;
@@ -218,14 +233,27 @@ export function refreshInContext(
     refreshWindowMs?: number | undefined;
   },
 ): Promise<CoordinatedRefresh> {
-  return refreshIfDue({
-    refreshWindowMs: explicitRefreshWindowMs(options, ctx.env),
-    store: ctx.store,
-    provider: ctx.provider,
-    fetch: ctx.fetch,
-    force: options.force === true,
-    signal: options.signal,
-    onEvent: options.onEvent,
-    loaded: options.loaded,
-  });
+  try {
+    return await refreshIfDue({
+      refreshWindowMs: explicitRefreshWindowMs(options, ctx.env),
+      store: ctx.store,
+      provider: ctx.provider,
+      fetch: ctx.fetch,
+      force: options.force === true,
+      signal: options.signal,
+      onEvent: options.onEvent,
+      loaded: options.loaded,
+    });
+  } catch (error) {
+    // Refused for good: remember it, so that `status()` stops saying "signed in" (issue 22).
+    const refused = typeof error === 'object' && error !== null && refusedTokens.get(error);
+    if (refused && isCodexOAuthError(error, ErrorCodes.REFRESH_REJECTED)) {
+      await rememberRefusal(ctx.store, refused.token, {
+        accountId: recordFacts(refused.record).accountId,
+        error: error.error ?? null,
+        message: error.message,
+      });
+    }
+    throw error;
+  }
 }

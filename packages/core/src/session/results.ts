@@ -2,11 +2,13 @@ import type { AuthRecord } from '../model/auth-record.js';
 import { isRefreshDue, readClaims } from '../model/claims.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { FlowUsed, StorageUsed } from './options.js';
+import type { RefreshRefusal } from './refusal-memory.js';
 
 /** What a sign-in (or a reused stored session) gives back. Holds no secret. */
 export interface LoginResult {
   readonly provider: 'openai_chatgpt';
-  readonly flowUsed: FlowUsed | 'stored';
+  /** How: a sign-in flow, `stored` (a working session was kept), `api_key` (`loginWithApiKey`). */
+  readonly flowUsed: FlowUsed | 'stored' | 'api_key';
   readonly storageUsed: StorageUsed;
   /** `'chatgpt'` for sign-ins; a stored api-key file gives `'apikey'`. */
   readonly authMode: 'chatgpt' | 'apikey';
@@ -15,8 +17,12 @@ export interface LoginResult {
   readonly email: string | null;
   /** The access token's expiry. */
   readonly expiresAt: Date | null;
+  /** The last sign-in or refresh (`last_refresh`), as in {@link Status.lastRefresh}. */
+  readonly lastRefresh: Date | null;
   /** The session is in a store that outlives this process (`auth.json`). */
   readonly persisted: boolean;
+  /** `auth.json` for file storage; absent for others (as in {@link Status.path}). */
+  readonly path?: string;
   /** Things the user should know: keyring config, lock fallback, WSL fallback, ... */
   readonly warnings: string[];
 }
@@ -24,6 +30,10 @@ export interface LoginResult {
 /** What is stored, read without any network request. */
 export interface Status {
   readonly provider: 'openai_chatgpt';
+  /**
+   * A usable session is stored: tokens or an API key, and no refusal remembered for them
+   * (`refreshRefused`). The account fields still describe a refused session.
+   */
   readonly authenticated: boolean;
   readonly storageUsed: StorageUsed;
   /** `null` when nothing is stored. */
@@ -42,6 +52,13 @@ export interface Status {
   readonly persisted: boolean;
   /** `auth.json` for file storage; absent for others. */
   readonly path?: string;
+  /**
+   * The issuer refused to refresh the stored tokens for good (expired, reused, revoked): the
+   * session has ended and `authenticated` is `false`; sign in again (`login({ forceNew: true })`).
+   * Remembered beside `auth.json` in `codex-oauth/refused-refresh.json` (for stores without a
+   * CODEX_HOME, in this process only); any new sign-in clears it. `null` otherwise.
+   */
+  readonly refreshRefused: RefreshRefusal | null;
   readonly warnings: string[];
 }
 
@@ -85,32 +102,48 @@ export function loginResult(
     flowUsed,
     storageUsed: store.kind,
     ...recordFacts(record),
+    lastRefresh: parseTime(record.lastRefresh),
     persisted: store.capabilities.persistent,
+    ...(typeof store.path === 'string' && { path: store.path }),
     warnings: [...new Set(warnings)],
   };
 }
 
-/** Builds a {@link Status}; `record` `null` means signed out; `refreshWindowMs` an explicit window. */
+/**
+ * Builds a {@link Status}; `record` `null` means signed out; `refreshWindowMs` an explicit window;
+ * `refusal` a remembered refusal of the record's refresh token.
+ */
 export function statusOf(
   record: AuthRecord | null,
   store: TokenStore,
   warnings: readonly string[],
   now: Date = new Date(),
   refreshWindowMs?: number,
+  refusal: RefreshRefusal | null = null,
 ): Status {
   const facts = record
     ? recordFacts(record)
     : { authMode: null, accountId: null, planType: null, email: null, expiresAt: null };
-  const last = record?.lastRefresh ? new Date(record.lastRefresh) : null;
   return {
     provider: 'openai_chatgpt',
-    authenticated: record !== null && (record.tokens !== null || record.openaiApiKey !== null),
+    authenticated:
+      refusal === null &&
+      record !== null &&
+      (record.tokens !== null || record.openaiApiKey !== null),
     storageUsed: store.kind,
     ...facts,
-    lastRefresh: last && !Number.isNaN(last.getTime()) ? last : null,
+    lastRefresh: parseTime(record?.lastRefresh ?? null),
     needsRefresh: record ? isRefreshDue(record, now, refreshWindowMs) : false,
     persisted: record !== null && store.capabilities.persistent,
     ...(typeof store.path === 'string' && { path: store.path }),
+    refreshRefused: refusal,
     warnings: [...new Set(warnings)],
   };
+}
+
+/** An RFC 3339 time as a Date, or `null` when absent or unreadable. */
+function parseTime(text: string | null): Date | null {
+  if (!text) return null;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

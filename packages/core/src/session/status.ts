@@ -1,5 +1,6 @@
 import { clockSkewWarning } from '../model/clock-skew.js';
 import { explicitRefreshWindowMs, type SessionOptions, throwIfAborted } from './options.js';
+import { refusalOf } from './refusal-memory.js';
 import { type Status, statusOf } from './results.js';
 import { resolveStoreContext } from './store-context.js';
 
@@ -9,7 +10,8 @@ import { resolveStoreContext } from './store-context.js';
  * api-key-only `auth.json` is `authenticated: true` with `authMode: 'apikey'`. A file that cannot
  * be parsed throws `CODEX_OAUTH_STORE_CORRUPT` (it is left untouched). When the stored token says
  * the issuer's clock is 5 minutes or more off this machine's, a warning starting `Clock skew:`
- * names the offset.
+ * names the offset. A refresh the issuer refused for good is remembered (see
+ * {@link Status.refreshRefused}): then `authenticated` is `false` until a new sign-in.
  *
  * @example
  * ```ts
@@ -28,5 +30,6 @@ export async function status(options: SessionOptions = {}): Promise<Status> {
     skew ? [...ctx.warnings, skew] : ctx.warnings,
     new Date(),
     explicitRefreshWindowMs(options, ctx.env),
+    await refusalOf(ctx.store, record),
   );
 }

@@ -141,7 +141,7 @@ function keyringThenFile(
       return op(active);
     }
   };
-  return {
+  const store: TokenStore = {
     get kind() {
       return active.kind;
     },
@@ -157,6 +157,8 @@ function keyringThenFile(
     withLock: (fn) => (active.withLock ? active.withLock(fn) : fn()),
     describe: () => active.describe?.() ?? {},
   };
+  // Both live in this CODEX_HOME: where a refused refresh is remembered (refusal-memory.ts).
+  return Object.assign(store, { codexHome: files.codexHome });
 }
 
 function fallbackWarning(setting: string, message: string, files: TokenStore): string {

@@ -56,6 +56,8 @@ export function accountStore(options: FileStoreOptions, key: string): TokenStore
     describe() {
       return { ...home.describe(), location: entry.path };
     },
-    ...{ config: () => home.config() },
+    // `codexHome`: core remembers a refused refresh of this account in CODEX_HOME's
+    // codex-oauth/refused-refresh.json, beside the other accounts' (keyed by token hash).
+    ...{ config: () => home.config(), codexHome: home.codexHome },
   } as TokenStore;
 }
