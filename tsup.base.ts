@@ -11,7 +11,7 @@ export function packageBuild(entry: Record<string, string>, overrides: Options =
     target: 'node20',
     platform: 'node',
     dts: true,
-    sourcemap: true,
+    sourcemap: false,
     clean: true,
     splitting: false,
     treeshake: true,

@@ -20,6 +20,7 @@ const NEEDS_REGISTRY = 'skipped: needs the npm registry';
 const benches = [
   { name: 'browser-signin', args: [] },
   { name: 'device-signin', args: [] },
+  { name: 'cli-signin', args: [] },
   { name: 'cli-start', args: [] },
   { name: 'doctor-start', args: [] },
   { name: 'refresh-storm', args: quick ? [] : ['--codex-max', '64'] },

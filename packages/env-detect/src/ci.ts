@@ -1,4 +1,19 @@
-import { createRequire } from 'node:module';
+/*!
+ * ci-info's vendor table (vendors.json), bundled into this file when env-detect is built.
+ * The MIT License (MIT). Copyright (c) 2016 Thomas Watson Steen. https://github.com/watson/ci-info
+ * Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+ * associated documentation files (the "Software"), to deal in the Software without restriction,
+ * including without limitation the rights to use, copy, modify, merge, publish, distribute,
+ * sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+ * furnished to do so, subject to the following conditions: The above copyright notice and this
+ * permission notice shall be included in all copies or substantial portions of the Software.
+ * THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+ * NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+ * NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+ * DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+ * OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+ */
+import ciVendors from 'ci-info/vendors.json' with { type: 'json' };
 import type { Env } from './types.js';
 
 /** What {@link detectCi} concluded, and from which variable. */
@@ -42,12 +57,13 @@ const GENERIC_CI_VARS = [
   'RUN_ID',
 ] as const;
 
-let vendorsCache: readonly Vendor[] | undefined;
-
-/** Loaded on first use, through require: a JSON import would warn on Node 20 and run at import. */
+/**
+ * ci-info's vendor table. It is bundled into `dist/` when this package is built (ci-info is a
+ * build-time dependency), so installing env-detect installs no extra package for 7 KB of data; a
+ * ci-info release reaches users with our next release (bench/README.md, "Install footprint").
+ */
 function vendors(): readonly Vendor[] {
-  vendorsCache ??= createRequire(import.meta.url)('ci-info/vendors.json') as Vendor[];
-  return vendorsCache;
+  return ciVendors as readonly Vendor[];
 }
 
 function conditionHolds(env: Env, condition: VendorCondition): boolean {

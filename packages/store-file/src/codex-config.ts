@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type * as SmolToml from 'smol-toml';
+import { parse as parseSmolToml } from 'smol-toml';
 import { CONFIG_FILE } from './codex-home.js';
 
 /** Codex's `cli_auth_credentials_store` values. */
@@ -91,16 +90,14 @@ export function codexConfigReader(codexHome: string): () => CodexConfig {
   };
 }
 
-let smolToml: typeof SmolToml | undefined;
-
 /**
- * smol-toml's `parse`, loaded when the first config.toml is read, and through the package's own
- * CommonJS build: one file, where its ES build is nine modules that cost ~7 ms of every start-up
- * (bench/trade-offs.md). Without a config.toml it is never loaded.
+ * smol-toml's `parse`. smol-toml is bundled into `dist/index.js` when store-file is built (it is a
+ * build-time dependency, its BSD-3-Clause notice kept in the bundle): one file to load instead of
+ * its nine ES modules (~7 ms of start-up, bench/trade-offs.md), and no extra package to install
+ * (bench/README.md, "Install footprint"). The parser only ever reads the user's own config.toml.
  */
 function parseToml(text: string): Record<string, unknown> {
-  smolToml ??= createRequire(import.meta.url)('smol-toml') as typeof SmolToml;
-  return smolToml.parse(text) as Record<string, unknown>;
+  return parseSmolToml(text) as Record<string, unknown>;
 }
 
 /** `absent`, an identity of the file's current version, or `undefined` when it cannot be told. */

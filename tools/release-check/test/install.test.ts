@@ -143,6 +143,22 @@ describe('npm 11: npm install by name in a project', () => {
     await expectKernelFlock(dir);
   });
 
+  // smol-toml and ci-info's vendor table are bundled into dist/ at build time: they must not be
+  // installed, and what they do must still work from the installed tarballs.
+  it('parses config.toml and names the CI vendor with the bundled smol-toml and ci-info', async () => {
+    expect(existsSync(join(dir, 'node_modules/smol-toml'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules/ci-info'))).toBe(false);
+    cpSync(join(FIXTURES, 'bundled-deps.mjs'), join(dir, 'bundled-deps.mjs'));
+    const { stdout } = await runAsync(process.execPath, ['bundled-deps.mjs'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(JSON.parse(stdout.trim())).toEqual({
+      forcedLoginMethod: 'chatgpt',
+      ciName: 'GitHub Actions',
+    });
+  });
+
   it('runs a host script: a device sign-in through the public session API', async () => {
     cpSync(join(FIXTURES, 'host-script.mjs'), join(dir, 'host-script.mjs'));
     const { stdout } = await runAsync(process.execPath, ['host-script.mjs'], {

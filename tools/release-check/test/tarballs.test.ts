@@ -37,6 +37,13 @@ describe.each(Object.entries(tarballs))('packed %s', (name, tarball) => {
     expect(files.filter((f) => /^(src|test)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
   });
 
+  // Source maps pointed at sources no tarball holds; a native build/ is a leftover of a local
+  // build (the loader would even prefer it over the prebuilds). Neither earns its bytes.
+  it('ships no source maps and no native build output', () => {
+    const files = packedFiles(tarball);
+    expect(files.filter((f) => f.endsWith('.map') || f.startsWith('native/build/'))).toEqual([]);
+  });
+
   // Installing must build nothing: no install script, and no binding.gyp at the root (npm runs
   // `node-gyp rebuild` by itself for one). The only native code is store-file's prebuilds.
   it('runs no install script and carries only store-file’s Node-API prebuilds', () => {
@@ -55,7 +62,9 @@ describe.each(Object.entries(tarballs))('packed %s', (name, tarball) => {
       for (const source of ['native/binding.gyp', 'native/flock.c', 'native/build.mjs']) {
         expect(files).toContain(source);
       }
-      expect(Object.keys((manifest.dependencies ?? {}) as object)).toContain('node-gyp-build');
+      // smol-toml is bundled into dist/ at build time, so the only runtime dependency left is
+      // the addon loader (bench/README.md, "Install footprint").
+      expect(Object.keys((manifest.dependencies ?? {}) as object)).toEqual(['node-gyp-build']);
     } else {
       expect(native).toEqual([]);
     }
