@@ -73,6 +73,7 @@ describe('did you mean', () => {
     expect(JSON.parse(json.stdout).error).toEqual({
       code: 'CODEX_OAUTH_INVALID_OPTION',
       message: "Unknown option '--jsn'. Did you mean --json?",
+      title: 'Invalid option',
     });
   });
 });
