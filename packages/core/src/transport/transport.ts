@@ -156,7 +156,10 @@ function buffered(response: Response, body: Uint8Array, url: string): Response {
   for (const [name, value] of response.headers) {
     if (name !== 'content-encoding' && name !== 'content-length') headers.push([name, value]);
   }
-  const ResponseClass = (response.constructor ?? Response) as typeof Response;
+  const own = response.constructor as typeof Response | undefined;
+  // A look-alike answer (a test double's plain object) gets the global class.
+  const ResponseClass =
+    typeof own === 'function' && typeof own.prototype?.arrayBuffer === 'function' ? own : Response;
   const copy = new ResponseClass(NULL_BODY.has(response.status) ? null : (body as BodyInit), {
     status: response.status,
     statusText: response.statusText,
