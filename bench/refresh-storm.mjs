@@ -299,7 +299,7 @@ function summarise(rows, binary) {
       metric: `N=${n} wall vs floor`,
       ours: ours.startMs,
       baseline: floor.startMs,
-      baselineName: 'floor: N starts + N reads + 1 refresh',
+      baselineName: 'the floor',
       unit: 'ms',
       note: `from spawn until all exited; from the release of loaded processes: ${(ours.ms / floor.ms).toFixed(2)}x (${Math.round(ours.ms)} / ${Math.round(floor.ms)} ms)`,
     });
