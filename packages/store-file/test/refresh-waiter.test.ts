@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { ErrorCodes, getAccessToken, login } from '@codex-oauth/core';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -34,6 +37,29 @@ const opts = (extra: object = {}) => ({
 });
 const authJson = async () => JSON.parse(await readFile(join(home.dir, 'auth.json'), 'utf8'));
 const refreshes = () => fake.issued.grants.reduce((n, g) => n + g.refreshCount, 0);
+
+const STORM_CHILD = fileURLToPath(new URL('./helpers/storm-child.mjs', import.meta.url));
+
+/** One storm process: resolves its JSON answer once released with `go()`. */
+function stormChild(codexHome: string) {
+  const child = spawn(process.execPath, [STORM_CHILD, fake.url, codexHome], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('storm child exited early');
+    return value as string;
+  };
+  const ready = next();
+  return {
+    ready,
+    go: () => child.stdin.write('go\n'),
+    answer: ready
+      .then(next)
+      .then((line) => JSON.parse(line) as { ok: boolean; sha256?: string; undici: boolean }),
+  };
+}
 
 /** Settles `promise` into a flag, so a test can say it is still pending. */
 function track<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
@@ -150,5 +176,21 @@ describe.skipIf(!flock)('a caller waiting for auth.lock (skipped: needs the floc
       new Set([JSON.parse(rotated).tokens.access_token]),
     );
     expect(refreshes()).toBe(before);
+  });
+
+  it('a storm of our processes: one refresh, one process loads the transport, all get its token', async () => {
+    const before = refreshes();
+    const children = Array.from({ length: 6 }, () => stormChild(home.dir));
+    await Promise.all(children.map((c) => c.ready));
+    for (const c of children) c.go();
+    const answers = await Promise.all(children.map((c) => c.answer));
+    expect(
+      answers.every((a) => a.ok),
+      JSON.stringify(answers.map((a) => a.ok)),
+    ).toBe(true);
+    expect(new Set(answers.map((a) => a.sha256)).size).toBe(1);
+    expect(refreshes() - before).toBe(1);
+    // Only the claim holder loads undici: a waiter learns the outcome from auth.json.
+    expect(answers.filter((a) => a.undici)).toHaveLength(1);
   });
 });
