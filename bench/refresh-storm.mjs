@@ -19,13 +19,14 @@ import { recordSummary } from './lib/summary.mjs';
 const self = fileURLToPath(import.meta.url);
 const root = dirname(dirname(self));
 const args = process.argv.slice(2);
-const SIZES = [1, 4, 16, 64];
+const SIZES = [1, 4, 16, 64, 128];
 // `codex doctor` runs ~10 s offline (its reachability checks time out) and each is a 100+ MB
 // native process: the Codex storm stops at 16 unless `--codex-max 64` is given.
 const CODEX_MAX = Number(flagValue('--codex-max') ?? 16);
 const CODEX_TIMEOUT_MS = 60_000;
 const TWO_HOURS = 2 * 3600_000;
 const OUR_ENV = { CODEX_HOME: undefined, CODEX_OAUTH_ISSUER: undefined };
+const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 
 function flagValue(flag) {
   const at = args.indexOf(flag);
@@ -33,6 +34,7 @@ function flagValue(flag) {
 }
 
 if (args[0] === '--child') await child(args[1], args[2]);
+else if (args[0] === '--floor-child') await floorChild(args[1]);
 else if (args.includes('--inside')) await inside();
 else outside();
 
@@ -72,6 +74,43 @@ async function child(issuer, codexHome) {
     process.stdout.write(`error ${error?.code ?? 'unknown'}\n`);
   }
   process.exit(0);
+}
+
+/**
+ * The floor's process: the same start (Node, core loaded, ready -> go) but then only what no
+ * token can be had without, one read of auth.json, then exit.
+ */
+async function floorChild(codexHome) {
+  await import('../packages/core/dist/index.js');
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  const { readFile } = await import('node:fs/promises');
+  const json = JSON.parse(await readFile(join(codexHome, 'auth.json'), 'utf8'));
+  process.stdout.write(`${createHash('sha256').update(json.tokens.access_token).digest('hex')}\n`);
+  process.exit(0);
+}
+
+/** One refresh request with a bare `node:http` POST from this (warm) process: the round trip. */
+async function refreshRoundTrip(session) {
+  const { request } = await import('node:http');
+  const json = JSON.parse(readFileSync(join(session.home, 'auth.json'), 'utf8'));
+  const body = JSON.stringify({
+    client_id: session.fake.settings?.clientId ?? CODEX_CLIENT_ID,
+    grant_type: 'refresh_token',
+    refresh_token: json.tokens.refresh_token,
+  });
+  const t0 = performance.now();
+  const status = await new Promise((resolve, reject) => {
+    const req = request(`${session.fake.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    req.on('response', (res) => res.resume().on('end', () => resolve(res.statusCode)));
+    req.on('error', reject);
+    req.end(body);
+  });
+  if (status !== 200) throw new Error(`the floor's refresh got HTTP ${status}`);
+  return performance.now() - t0;
 }
 
 /** Path of the native Codex binary (as tools/test-support resolves it), or null. */
@@ -134,29 +173,51 @@ function outcome({ fake, home, from }) {
   };
 }
 
-async function oursStorm(n) {
-  const session = await expiredSession();
+/**
+ * N processes started at once, released together once all are loaded; `startMs` from spawn and
+ * `ms` from the release, both until every one exited.
+ */
+async function storm(n, childArgs) {
+  const started = performance.now();
   const children = Array.from({ length: n }, () =>
-    spawn(process.execPath, [self, '--child', session.fake.url, session.home], {
+    spawn(process.execPath, [self, ...childArgs], {
       stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: '' },
     }),
   );
-  const lines = children.map((c) => createInterface({ input: c.stdout })[Symbol.asyncIterator]());
-  await Promise.all(lines.map((l) => l.next())); // all loaded: time the storm, not Node's start
-  const t0 = performance.now();
   const exits = children.map((c) => new Promise((resolve) => c.on('exit', resolve)));
+  const lines = children.map((c) => createInterface({ input: c.stdout })[Symbol.asyncIterator]());
+  await Promise.all(lines.map((l) => l.next())); // all loaded
+  const t0 = performance.now();
   for (const c of children) c.stdin.write('go\n');
   const answers = await Promise.all(lines.map(async (l) => (await l.next()).value));
   await Promise.all(exits);
-  const ms = performance.now() - t0;
+  const end = performance.now();
+  return { answers, ms: end - t0, startMs: end - started };
+}
+
+async function oursStorm(n) {
+  const session = await expiredSession();
+  const { answers, ms, startMs } = await storm(n, ['--child', session.fake.url, session.home]);
   const result = {
     ...outcome(session),
     ms,
+    startMs,
     failed: answers.filter((a) => a.startsWith('error')).length,
   };
   await session.fake.stop();
   rmSync(session.home, { recursive: true, force: true });
   return result;
+}
+
+/** The floor: N process starts + N reads of auth.json, plus one refresh round trip. */
+async function floorStorm(n) {
+  const session = await expiredSession();
+  const { ms, startMs } = await storm(n, ['--floor-child', session.home]);
+  const rtt = await refreshRoundTrip(session);
+  await session.fake.stop();
+  rmSync(session.home, { recursive: true, force: true });
+  return { ms: ms + rtt, startMs: startMs + rtt, rtt };
 }
 
 async function codexStorm(n, binary) {
@@ -212,10 +273,19 @@ async function inside() {
   const binary = codexBinary();
   if (!binary) console.log('codex storm skipped: the @openai/codex binary is not installed');
   const rows = [];
-  for (const n of SIZES) {
-    const ours = await oursStorm(n);
+  for (const [i, n] of SIZES.entries()) {
+    // Alternate which goes first, so a drift in the machine's load favours neither.
+    let ours;
+    let floor;
+    if (i % 2 === 0) {
+      ours = await oursStorm(n);
+      floor = await floorStorm(n);
+    } else {
+      floor = await floorStorm(n);
+      ours = await oursStorm(n);
+    }
     const codex = binary && n <= CODEX_MAX ? await codexStorm(n, binary) : null;
-    rows.push({ n, ours, codex });
+    rows.push({ n, ours, floor, codex });
   }
   print(rows, binary);
   summarise(rows, binary);
@@ -223,6 +293,17 @@ async function inside() {
 
 /** Headline figures for bench/run-all.mjs: requests and wall time per N (bench/lib/summary.mjs). */
 function summarise(rows, binary) {
+  for (const { n, ours, floor } of rows) {
+    recordSummary({
+      bench: 'refresh-storm',
+      metric: `N=${n} wall vs floor`,
+      ours: ours.startMs,
+      baseline: floor.startMs,
+      baselineName: 'the floor',
+      unit: 'ms',
+      note: `from spawn until all exited; from the release of loaded processes: ${(ours.ms / floor.ms).toFixed(2)}x (${Math.round(ours.ms)} / ${Math.round(floor.ms)} ms)`,
+    });
+  }
   for (const { n, ours, codex } of rows) {
     const missing = binary ? `Codex not run (N > --codex-max ${CODEX_MAX})` : 'no Codex binary';
     const outcome = codex
@@ -256,6 +337,21 @@ function print(rows, binary) {
   const ms = (x) => (x === null || x === undefined ? '-' : `${Math.round(x)}`);
   console.log(
     `refresh storm: N processes, one expired auth.json (Node ${process.version}, Codex CLI 0.169 under unshare -n)`,
+  );
+  console.log(
+    `  ${pad('N', 4)}| ${pad('ours ms', 9)}${pad('floor ms', 10)}${pad('ratio', 7)}| ${pad('after release: ours', 20)}${pad('floor', 7)}${pad('ratio', 7)}| refresh round trip ms`,
+  );
+  for (const { n, ours, floor } of rows) {
+    console.log(
+      `  ${pad(n, 4)}| ${pad(ms(ours.startMs), 9)}${pad(ms(floor.startMs), 10)}${pad(`${(ours.startMs / floor.startMs).toFixed(2)}x`, 7)}` +
+        `| ${pad(ms(ours.ms), 20)}${pad(ms(floor.ms), 7)}${pad(`${(ours.ms / floor.ms).toFixed(2)}x`, 7)}| ${floor.rtt.toFixed(1)}`,
+    );
+  }
+  console.log(
+    '  floor: the same N processes (Node start, core loaded) that only read auth.json and exit, plus one bare',
+  );
+  console.log(
+    '  node:http refresh round trip to the same issuer; wall from spawn until all exited (NODE_EXTRA_CA_CERTS unset)',
   );
   console.log(
     `  ${pad('N', 4)}| ${pad('ours: req', 10)}${pad('rej', 5)}${pad('failed', 8)}${pad('wall ms', 9)}${pad('file', 6)}` +

@@ -24,6 +24,8 @@ const benches = [
   { name: 'cli-start', args: [] },
   { name: 'doctor-start', args: [] },
   { name: 'refresh-storm', args: quick ? [] : ['--codex-max', '64'] },
+  { name: 'token-first-request', args: quick ? ['3'] : [] },
+  { name: 'concurrent-token', args: quick ? ['5'] : [] },
   { name: 'fleet-storm', args: [] },
   { name: 'hostile-answers', args: quick ? ['--rounds', '1', '--drip-cap-ms', '12000'] : [] },
   { name: 'install-footprint', args: [], registry: true },

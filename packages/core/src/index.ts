@@ -148,6 +148,7 @@ export { type DefinedTokenStore, defineTokenStore } from './store/define-token-s
 export type { DefineTokenStoreOptions, RecordCodec, TokenStoreDriver } from './store/driver.js';
 export { codexRecordCodec } from './store/record-codec.js';
 export {
+  type LockCallOptions,
   type SaveOptions,
   type SignInPolicy,
   storedRefreshToken,

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { NetCaError, NetCaErrorCodes } from './errors.js';
 
@@ -67,6 +68,30 @@ export function resolveCaSource(env: NetEnv = process.env): CaSource | null {
  *   certificate, or holds one that does not parse; the message names the variable and the path.
  */
 export function loadCaBundle(source: CaSource): CaBundle {
+  const { path } = source;
+  // Parsed once per process: every dispatcher (each session call's transport) reuses it. Keyed
+  // by the file's identity, so a bundle replaced on disk is read again; failures are not kept.
+  const key = fileKey(path);
+  const cached = key === null ? undefined : parsed.get(key);
+  if (cached) return { source, certificates: cached.certificates, ca: cached.ca };
+  const bundle = parseCaBundle(source);
+  if (key !== null) parsed.set(key, bundle);
+  return bundle;
+}
+
+// Certificates parsed, by file identity (see `fileKey`). A handful of entries at most.
+const parsed = new Map<string, Omit<CaBundle, 'source'>>();
+
+function fileKey(path: string): string | null {
+  try {
+    const { dev, ino, size, mtimeMs } = statSync(path);
+    return `${resolve(path)}\0${dev}:${ino}:${size}:${mtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+function parseCaBundle(source: CaSource): CaBundle {
   const { variable, path } = source;
   let text: string;
   try {

@@ -1,6 +1,7 @@
-import { Agent, type Dispatcher, EnvHttpProxyAgent, Pool, setGlobalDispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { type CaBundle, loadCaFromEnv, type NetEnv } from './ca-bundle.js';
 import { type ProxyConfig, resolveProxyConfig } from './proxy-config.js';
+import { Agent, envHttpProxyAgent, pool, setGlobalDispatcher } from './undici-parts.js';
 
 /** Options for {@link createDispatcher} and `createFetch`. */
 export interface NetCaOptions {
@@ -103,6 +104,8 @@ function dispatcherFor(settings: NetCaSettings): Dispatcher {
     bodyTimeout: requestTimeoutMs,
   };
   if (!proxy.httpProxy && !proxy.httpsProxy) return new Agent(agentOptions);
+  const EnvHttpProxyAgent = envHttpProxyAgent();
+  const Pool = pool();
   return new EnvHttpProxyAgent({
     ...agentOptions,
     // Always strings, so undici never falls back to process.env behind the caller's back.

@@ -1,4 +1,4 @@
-import { type Dispatcher, Request as UndiciRequest, fetch as undiciFetch } from 'undici';
+import type { Dispatcher, Request as UndiciRequestType } from 'undici';
 import type { NetEnv } from './ca-bundle.js';
 import { classifyNetworkError } from './classify-error.js';
 import {
@@ -8,6 +8,7 @@ import {
   type NetCaSettings,
 } from './dispatcher.js';
 import { proxyFor } from './proxy-config.js';
+import { Request as UndiciRequest, fetch as undiciFetch } from './undici-parts.js';
 
 /**
  * A WHATWG `fetch` bound to a net-ca dispatcher. Typed as the global `fetch` so it can be handed to
@@ -82,7 +83,7 @@ export function createFetch(env: NetEnv = process.env, options: NetCaOptions = {
  * undici only recognises its own `Request` class; Node's built-in one (from an older bundled
  * undici) would be stringified to "[object Request]". Rebuild such requests from their parts.
  */
-function adoptRequest(input: string | URL | Request): string | URL | UndiciRequest {
+function adoptRequest(input: string | URL | Request): string | URL | UndiciRequestType {
   if (typeof input === 'string' || input instanceof URL || input instanceof UndiciRequest) {
     return input;
   }

@@ -17,6 +17,11 @@ export const AUTH_FILE = 'auth.json';
 export const LEGACY_CREDENTIALS_FILE = '.credentials.json';
 /** Codex's refresh lock: held for a whole refresh (re-read, network call, write). */
 export const REFRESH_LOCK_FILE = 'auth.lock';
+/**
+ * codex-oauth's own claim on a refresh, taken before `auth.lock` while the HTTP stack loads, so
+ * that of many of our processes only one loads it and the rest wait (Codex never takes it).
+ */
+export const REFRESH_CLAIM_FILE = 'auth.lock.claim';
 /** Codex's write lock: held around each write of `auth.json`. */
 export const WRITE_LOCK_FILE = 'auth.json.lock';
 /** Codex's settings file, read for the credential store mode and login restrictions. */

@@ -4,16 +4,19 @@ import {
   type DefinedTokenStore,
   defineTokenStore,
   ErrorCodes,
+  type LockCallOptions,
   type SignInPolicy,
   type TokenStore,
 } from '@codex-oauth/core/model';
 import { acquireLock, type LockOptions } from './acquire-lock.js';
 import { ensureDirectory, writeFailed, writeFileAtomic } from './atomic-write.js';
+import { watchCredentialFiles } from './auth-watch.js';
 import { lockBackend } from './backend.js';
 import { type CodexConfig, codexConfigReader } from './codex-config.js';
 import {
   AUTH_FILE,
   type CodexHomeOptions,
+  REFRESH_CLAIM_FILE,
   REFRESH_LOCK_FILE,
   resolveCodexHome,
   WRITE_LOCK_FILE,
@@ -93,12 +96,27 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
         if (!(await isDirectory(codexHome))) return false;
         return underWriteLock(() => files.remove());
       },
-      async lock<T>(fn: () => Promise<T>): Promise<T> {
+      async lock<T>(fn: () => Promise<T>, call: LockCallOptions = {}): Promise<T> {
         await prepare(codexHome);
-        return underLock(join(codexHome, REFRESH_LOCK_FILE), fn, {
+        const wait: LockOptions = {
           timeoutMs: options.refreshLockTimeoutMs ?? 60_000,
-        });
+          ...(call.signal && { signal: call.signal }),
+        };
+        const refreshLock = () => underLock(join(codexHome, REFRESH_LOCK_FILE), fn, wait);
+        const ready = call.prepare;
+        if (!ready) return refreshLock();
+        // The claim is ours alone: it orders our processes while one of them loads its
+        // transport, so Codex's auth.lock is held only for the re-read, request and write.
+        return underLock(
+          join(codexHome, REFRESH_CLAIM_FILE),
+          async () => {
+            await ready();
+            return refreshLock();
+          },
+          wait,
+        );
       },
+      watch: (onChange) => watchCredentialFiles(codexHome, onChange),
       describe: () => ({ location: path }),
     },
     { codec: files.codec },

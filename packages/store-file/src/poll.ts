@@ -13,9 +13,10 @@ export interface WaitOptions {
 
 // The first retry comes quickly (a Codex write holds its lock for about a millisecond); the cap
 // bounds how long a freed lock can sit unclaimed, which is all polling costs against a blocking
-// waiter. Jitter keeps several of our processes from retrying in step.
+// waiter: 10 ms, so a waiter wakes within about that of a release (an attempt is one flock
+// call on a descriptor already open). Jitter keeps several of our processes from retrying in step.
 const FIRST_DELAY_MS = 2;
-const MAX_DELAY_MS = 50;
+const MAX_DELAY_MS = 10;
 
 /**
  * Calls `attempt` until it yields a value, sleeping with exponential backoff in between.

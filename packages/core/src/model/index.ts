@@ -17,6 +17,7 @@ export { type DefinedTokenStore, defineTokenStore } from '../store/define-token-
 export type { DefineTokenStoreOptions, RecordCodec, TokenStoreDriver } from '../store/driver.js';
 export { codexRecordCodec } from '../store/record-codec.js';
 export {
+  type LockCallOptions,
   type SaveOptions,
   type SignInPolicy,
   storedRefreshToken,

@@ -12,10 +12,12 @@ import type { Provider } from '../protocol/provider.js';
 import { type RefreshReason, refreshTokens } from '../protocol/refresh.js';
 import { storedRefreshToken, type TokenStore } from '../store/token-store.js';
 import type { FetchLike } from '../transport/http.js';
+import { warmUpTransport } from '../transport/transport.js';
 import type { SessionContext } from './context.js';
 import { explicitRefreshWindowMs } from './options.js';
 import { rememberRefusal } from './refusal-memory.js';
 import { recordFacts } from './results.js';
+import { rotatedFrom, watchForRotation } from './rotation-watch.js';
 
 /** Options of {@link refreshIfDue}. */
 export interface CoordinatedRefreshOptions {
@@ -75,7 +77,9 @@ const flightsByStore = new WeakMap<object, Map<boolean, Promise<CoordinatedRefre
 
 /**
  * Refreshes the stored tokens if they are due (or `force`), exactly once however many callers
- * ask: single-flight inside this process, and under the store's `withLock` across processes.
+ * ask: single-flight inside this process, and under the store's `withLock` across processes. The
+ * transport is loaded before the lock is taken; a caller waiting for the lock returns as soon as
+ * another process's rotation is stored (read without the lock).
  * Under the lock it re-reads the store and refreshes only if the stored refresh token is still
  * the one this caller saw as due; if another process already rotated it, it adopts those tokens.
  * The save is a compare-and-swap on the refresh token. On `refresh_token_reused` (or
@@ -99,10 +103,7 @@ export async function refreshIfDue(
   const run = (async () => {
     const loaded = options.loaded !== undefined ? options.loaded : await options.store.load();
     const seen = storedRefreshToken(loaded);
-    const { store } = options;
-    const outcome = await (store.withLock
-      ? store.withLock(() => refreshUnderLock(options, seen))
-      : refreshUnderLock(options, seen));
+    const outcome = await lockOrAdopt(options, seen);
     if (!('reused' in outcome)) return outcome;
     // Spent by someone else first, and not yet saved. The Codex CLI sends its refresh before it
     // locks and then waits for auth.lock to write: it could never save while we held the lock.
@@ -134,6 +135,67 @@ interface Reused {
   error: unknown;
   /** Share of `adoptWaitMs` worth waiting, by how sure the rejection is that someone else spent it. */
   share: number;
+}
+
+/** Thrown by the lock's `prepare` step when the record rotated before we took the lock. */
+class RotatedBeforeLock {
+  constructor(readonly record: AuthRecord) {}
+}
+
+/**
+ * Refreshes under the store's lock, or adopts another process's refresh without it. The HTTP
+ * transport (undici, the CA bundle) is loaded in the lock's `prepare` step, before the lock is
+ * taken, so the lock is held only for the re-read, the request and the write; store-file runs
+ * `prepare` under a claim lock of its own, so of many processes only one loads it. While this
+ * caller waits (for the claim or the lock), it watches the store without the lock and returns the
+ * moment the refresh token rotated: a waiter never needs the lock just to re-read.
+ */
+async function lockOrAdopt(
+  options: CoordinatedRefreshOptions,
+  seen: string | null,
+): Promise<CoordinatedRefresh | Reused> {
+  const { store, fetch } = options;
+  if (!store.withLock) {
+    await warmUpTransport(fetch);
+    return refreshUnderLock(options, seen);
+  }
+  const done = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, done.signal]) : done.signal;
+  // Only a store other processes write to can rotate behind our back.
+  const shared = seen !== null && store.capabilities.crossProcessLock;
+  const prepare = async () => {
+    // Another process may have refreshed while we waited for the claim: then loading the
+    // transport would be wasted.
+    if (shared) {
+      const now = await store.load();
+      if (rotatedFrom(now, seen as string)) throw new RotatedBeforeLock(now as AuthRecord);
+    }
+    await warmUpTransport(fetch);
+  };
+  // Once we hold the lock, what happens under it is the answer: stop watching (our own save
+  // would look like someone else's rotation).
+  const watching = new AbortController();
+  const underLock = () => {
+    watching.abort();
+    return refreshUnderLock(options, seen);
+  };
+  const locked = store.withLock(underLock, { signal, prepare });
+  const waits: Promise<CoordinatedRefresh | Reused>[] = [locked];
+  if (shared) {
+    const stop = AbortSignal.any([done.signal, watching.signal]);
+    const rotated = watchForRotation(store, seen as string, stop);
+    waits.push(rotated.then((record) => ({ record, refreshed: false })));
+  }
+  try {
+    return await Promise.race(waits);
+  } catch (error) {
+    if (error instanceof RotatedBeforeLock) return { record: error.record, refreshed: false };
+    throw error;
+  } finally {
+    // Stops the watch, and the lock wait if the rotation won (that rejection is ours: drop it).
+    done.abort();
+    locked.catch(() => undefined);
+  }
 }
 
 async function refreshUnderLock(

@@ -154,7 +154,7 @@ function keyringThenFile(
     load: () => use((store) => store.load()),
     save: (record, options) => use((store) => store.save(record, options)),
     clear: () => use((store) => store.clear()),
-    withLock: (fn) => (active.withLock ? active.withLock(fn) : fn()),
+    withLock: (fn, options) => (active.withLock ? active.withLock(fn, options) : fn()),
     describe: () => active.describe?.() ?? {},
   };
   // Both live in this CODEX_HOME: where a refused refresh is remembered (refusal-memory.ts).

@@ -5,6 +5,7 @@ import { fifoMutex } from './fifo-mutex.js';
 import { codexRecordCodec, UnreadableRecord } from './record-codec.js';
 import { withRedaction } from './redacted-record.js';
 import {
+  type LockCallOptions,
   type SaveOptions,
   storedRefreshToken,
   type TokenStore,
@@ -15,7 +16,7 @@ import { watchFanOut } from './watch-fan-out.js';
 /** What `defineTokenStore` returns: a {@link TokenStore} whose `withLock` and `watch` always exist. */
 export interface DefinedTokenStore extends TokenStore {
   /** The driver's `lock`, or a FIFO mutex for this store object when it has none. */
-  withLock<T>(fn: () => Promise<T>): Promise<T>;
+  withLock<T>(fn: () => Promise<T>, options?: LockCallOptions): Promise<T>;
   /** Tells `listener` of every change made through this store, and of the driver's notices. */
   watch(listener: TokenStoreListener): () => void;
 }
@@ -60,7 +61,7 @@ export function defineTokenStore(
 ): DefinedTokenStore {
   checkDriver(driver);
   const codec = options.codec ?? codexRecordCodec;
-  const lock = driver.lock ? driver.lock.bind(driver) : fifoMutex();
+  const lock = lockOf(driver);
 
   const decode = (text: string): AuthRecord => {
     try {
@@ -116,11 +117,46 @@ export function defineTokenStore(
       if (removed) fanOut.changed(null);
       return removed;
     },
-    withLock: <T>(fn: () => Promise<T>) => lock(fn),
+    withLock: <T>(fn: () => Promise<T>, lockOptions?: LockCallOptions) => lock(fn, lockOptions),
     watch: (listener) => fanOut.add(listener),
   };
   if (driver.describe) store.describe = () => driver.describe?.() ?? {};
   return store;
+}
+
+/**
+ * The driver's lock with the {@link LockCallOptions} contract kept whatever the driver does with
+ * them: a `prepare` it did not call runs under the lock, before `fn`. Without a driver lock, a FIFO
+ * mutex for this store object, with `prepare` run before queueing.
+ */
+function lockOf(
+  driver: TokenStoreDriver,
+): <T>(fn: () => Promise<T>, options?: LockCallOptions) => Promise<T> {
+  if (!driver.lock) {
+    const mutex = fifoMutex();
+    return async (fn, options) => {
+      options?.signal?.throwIfAborted();
+      await options?.prepare?.();
+      return mutex(fn);
+    };
+  }
+  const driverLock = driver.lock.bind(driver);
+  return (fn, options) => {
+    const prepare = options?.prepare;
+    if (!prepare) return driverLock(fn, options);
+    let prepared = false;
+    const once = async () => {
+      prepared = true;
+      await prepare();
+    };
+    return driverLock(
+      async () => {
+        if (!prepared) await once();
+        return fn();
+      },
+      { ...options, prepare: once },
+    );
+  };
 }
 
 function checkDriver(driver: TokenStoreDriver): void {

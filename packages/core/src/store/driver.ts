@@ -1,5 +1,5 @@
 import type { AuthRecord } from '../model/auth-record.js';
-import type { TokenStoreCapabilities } from './token-store.js';
+import type { LockCallOptions, TokenStoreCapabilities } from './token-store.js';
 
 /**
  * The minimum a backend must do to become a {@link TokenStore} through `defineTokenStore`: keep
@@ -46,8 +46,12 @@ export interface TokenStoreDriver {
   write(value: string, expected?: string | null): Promise<boolean>;
   /** Removes what is stored; resolves `true` when something was removed. */
   remove(): Promise<boolean>;
-  /** Runs `fn` holding a lock that other processes respect too. */
-  lock?<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` holding a lock that other processes respect too. `options` (a signal that stops the
+   * wait, a `prepare` step to run before locking) may be ignored: a `prepare` the driver did not
+   * call is run by core under the lock, just before `fn`.
+   */
+  lock?<T>(fn: () => Promise<T>, options?: LockCallOptions): Promise<T>;
   /** Calls `onChange` when the stored string may have changed (core re-reads); returns the unsubscribe function. */
   watch?(onChange: () => void): () => void;
   /** Where the string lives and anything the user should know, for `status()`. */

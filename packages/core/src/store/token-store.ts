@@ -22,6 +22,26 @@ export interface SaveOptions {
   readonly previousRefreshToken?: string | null;
 }
 
+/**
+ * How a caller of {@link TokenStore.withLock} wants its lock. Both members are optional hints: a
+ * store that ignores them still runs `fn` under its lock, which is all correctness needs.
+ */
+export interface LockCallOptions {
+  /**
+   * Stops waiting for the lock: `withLock` rejects with the signal's reason and `fn` never runs.
+   * A lock already held is unaffected (it is released when `fn` ends).
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Work to finish before the lock is taken, so the lock is held only for what needs it (the
+   * refresh coordinator loads its HTTP transport here). A store whose lock other programs wait
+   * on may run it under a lighter lock of its own first, so that of many processes only one
+   * prepares while the rest wait (store-file does). When it throws, `withLock` rejects with that
+   * error and `fn` never runs.
+   */
+  readonly prepare?: (() => Promise<void>) | undefined;
+}
+
 /** Called with the new record after every change (`null` after a clear). */
 export type TokenStoreListener = (record: AuthRecord | null) => void;
 
@@ -79,7 +99,7 @@ export interface TokenStore {
    * Runs `fn` while holding the store's lock, so a refresh is done once however many callers ask.
    * Without it, core coordinates callers inside this process only.
    */
-  withLock?<T>(fn: () => Promise<T>): Promise<T>;
+  withLock?<T>(fn: () => Promise<T>, options?: LockCallOptions): Promise<T>;
   /** Subscribes to changes; returns the unsubscribe function. Without it, nobody is told. */
   watch?(listener: TokenStoreListener): () => void;
   /**

@@ -1,4 +1,4 @@
-import { createTransport, transportOf } from './transport.js';
+import { createTransport, transportOf, withWarmUp } from './transport.js';
 
 /**
  * The `fetch` every protocol step receives. It is the shape of the WHATWG `fetch` narrowed to what
@@ -30,7 +30,8 @@ export interface ResolveFetchOptions {
  * The transport a session uses (see `createTransport`): the caller's `fetch`, or a fetch backed by
  * `@codex-oauth/net-ca`'s `createFetch(env)`, wrapped with the total deadline, the body cap, our
  * user agent and value redaction. net-ca (and undici behind it) is imported on the first request,
- * not at load time, so a CLI that only prints `status` never pays for the HTTP stack.
+ * not at load time, so a CLI that only prints `status` never pays for the HTTP stack; or earlier,
+ * by `warmUpTransport` (the refresh coordinator does so before it takes the store's lock).
  *
  * @throws {CodexOAuthError} `CODEX_OAUTH_INVALID_OPTION` for a deadline that is not a positive number.
  */
@@ -45,12 +46,17 @@ export function resolveFetch(options: ResolveFetchOptions = {}): FetchLike {
       : createTransport(options.fetch, settings);
   }
   let loaded: Promise<FetchLike> | undefined;
-  return createTransport(async (url, init) => {
-    loaded ??= import('@codex-oauth/net-ca').then(
+  const load = () =>
+    (loaded ??= import('@codex-oauth/net-ca').then(
       (netCa) => netCa.createFetch(env as Record<string, string | undefined>) as FetchLike,
-    );
-    return (await loaded)(url, init);
-  }, settings);
+    ));
+  const lazy = withWarmUp(
+    async (url, init) => (await load())(url, init),
+    async () => {
+      await load();
+    },
+  );
+  return createTransport(lazy, settings);
 }
 
 /**

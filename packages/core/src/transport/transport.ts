@@ -20,6 +20,26 @@ export interface TransportSettings {
 // Fetches that already are transports, so wrapping twice is a no-op (protocol steps wrap what
 // they are given, and the session hands them a transport already).
 const transports = new WeakSet<FetchLike>();
+// What loads a fetch's machinery ahead of its first request (see `warmUpTransport`).
+const warmUps = new WeakMap<FetchLike, () => Promise<void>>();
+
+/**
+ * Registers `warmUp` as what loads `fetch`'s machinery (HTTP stack, CA bundle) ahead of its first
+ * request, and returns `fetch`. A transport wrapping `fetch` inherits it.
+ */
+export function withWarmUp(fetch: FetchLike, warmUp: () => Promise<void>): FetchLike {
+  warmUps.set(fetch, warmUp);
+  return fetch;
+}
+
+/**
+ * Loads what the first request through `fetch` would load (undici, the CA bundle) now, so a
+ * caller can do it before taking a lock others wait on. Resolves at once for a fetch with nothing
+ * to load (a caller's own), and rejects as that first request would (a bad CA bundle).
+ */
+export function warmUpTransport(fetch: FetchLike): Promise<void> {
+  return warmUps.get(fetch)?.() ?? Promise.resolve();
+}
 
 /**
  * The one way codex-oauth sends a request. Wraps a `fetch` so that every call:
@@ -53,9 +73,9 @@ export function createTransport(fetch: FetchLike, settings: TransportSettings = 
     const deadline = AbortSignal.timeout(timeoutMs);
     const callerSignal = init.signal ?? undefined;
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
-    const headers = new Headers(init.headers ?? undefined);
-    if (!headers.has('user-agent')) headers.set('user-agent', userAgent);
-    rememberSecretsIn(Object.fromEntries(headers));
+    const headers = headerRecord(init.headers);
+    headers['user-agent'] ??= userAgent;
+    rememberSecretsIn(headers);
     if (typeof init.body === 'string') rememberSecretsInBody(init.body);
     else if (init.body instanceof URLSearchParams) rememberSecretsIn(init.body);
     try {
@@ -86,6 +106,8 @@ export function createTransport(fetch: FetchLike, settings: TransportSettings = 
     }
   };
   transports.add(transported);
+  const warmUp = warmUps.get(fetch);
+  if (warmUp) warmUps.set(transported, warmUp);
   return transported;
 }
 
@@ -106,12 +128,39 @@ export function describeEndpoint(url: string): string {
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-/** The answer again, from memory; the transfer encodings are gone, so are their headers. */
+/**
+ * A request's headers as a plain record with lower-case names. Not `new Headers()`: on Node the
+ * global `Headers` (like `Response`) loads Node's own bundled undici, ~20 ms of start-up, beside
+ * the undici net-ca already uses.
+ */
+function headerRecord(init: RequestInit['headers'] | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (!init) return record;
+  const entries =
+    Array.isArray(init) || typeof (init as Headers).entries === 'function'
+      ? (init as Iterable<[string, string]>)
+      : Object.entries(init as Record<string, string>);
+  for (const [name, value] of entries) {
+    const key = name.toLowerCase();
+    record[key] = key in record ? `${record[key]}, ${value}` : String(value);
+  }
+  return record;
+}
+
+/**
+ * The answer again, from memory; the transfer encodings are gone, so are their headers. Built
+ * with the answer's own `Response` class (undici's, from net-ca), for the reason above.
+ */
 function buffered(response: Response, body: Uint8Array, url: string): Response {
-  const headers = new Headers(response.headers);
-  headers.delete('content-encoding');
-  headers.delete('content-length');
-  const copy = new Response(NULL_BODY.has(response.status) ? null : (body as BodyInit), {
+  const headers: [string, string][] = [];
+  for (const [name, value] of response.headers) {
+    if (name !== 'content-encoding' && name !== 'content-length') headers.push([name, value]);
+  }
+  const own = response.constructor as typeof Response | undefined;
+  // A look-alike answer (a test double's plain object) gets the global class.
+  const ResponseClass =
+    typeof own === 'function' && typeof own.prototype?.arrayBuffer === 'function' ? own : Response;
+  const copy = new ResponseClass(NULL_BODY.has(response.status) ? null : (body as BodyInit), {
     status: response.status,
     statusText: response.statusText,
     headers,
