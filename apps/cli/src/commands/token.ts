@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { CLOCK_SKEW_PREFIX, getAccessToken, status as readStatus } from '@codex-oauth/core';
 import { accountOptions } from '../accounts-options.js';
 import type { CommandRun } from '../context.js';
@@ -11,13 +10,8 @@ import { sessionOptions } from '../session.js';
  * nothing. The only command that prints a secret, because that is its job.
  */
 export const token: CommandRun = async (ctx) => {
-  // A refresh sends one request, whose answer undici parses with llhttp, a WebAssembly module.
-  // V8 (Node 20) compiles it twice: with Liftoff, at once, then with TurboFan in the background,
-  // which costs ~35 MiB and holds the process 50-140 ms after the token is printed, for code a
-  // single short answer never needs. This process makes one request, so Liftoff alone will do;
-  // set before undici loads (on the first request). Process-wide, which a CLI may do and a
-  // library must not; Node 24 tiers up lazily already, and there the flag changes nothing.
-  setFlagsFromString('--liftoff-only');
+  // On Node 20 the launcher (bin.ts) sets --liftoff-only for the whole CLI, so the TurboFan
+  // compile of undici's WebAssembly parser neither holds the exit nor costs ~35 MiB here.
   const { accessToken } = await getAccessToken({
     ...(await sessionOptions(ctx)),
     ...accountOptions(ctx),
