@@ -21,4 +21,5 @@ export {
   type NetCaErrorCode,
   NetCaErrorCodes,
 } from './errors.js';
+export { type ProbeAnswer, type ProbeOptions, probeDirect } from './probe.js';
 export { describeProxy, type ProxyConfig, proxyFor, resolveProxyConfig } from './proxy-config.js';

@@ -3,12 +3,13 @@ import {
   classifyNetworkError,
   describeProxy,
   loadCaBundle,
+  type ProbeAnswer,
+  probeDirect,
   proxyFor,
   resolveCaSource,
   resolveProxyConfig,
 } from '@codex-oauth/net-ca/config';
 import { type Check, check } from './check.js';
-import { type ProbeAnswer, probeDirect } from './issuer-probe.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -85,7 +86,7 @@ export function caAndProxyChecks(env: Env, issuer: string): CaAndProxy {
  * the answer is an OpenID configuration (auth.openai.com serves one).
  *
  * A direct connection is probed with `node:http(s)` and the trust list net-ca would give undici
- * (see `issuer-probe.ts` for why); a proxied one goes through net-ca's `fetch`, loaded only then.
+ * (net-ca's `probeDirect` says why); a proxied one goes through net-ca's `fetch`, loaded only then.
  */
 export async function issuerCheck(
   env: Env,

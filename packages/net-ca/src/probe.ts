@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import type { CaBundle } from '@codex-oauth/net-ca/config';
+import type { CaBundle } from './ca-bundle.js';
+import type { classifyNetworkError } from './classify-error.js';
 
 // Required, not imported: on Node 24 the ESM view of node:http reads every export, and one of
 // them lazily loads Node's bundled undici (its fetch, HTTP/2 and zlib: ~40 ms of doctor's start,
@@ -25,13 +26,15 @@ export interface ProbeOptions {
 
 /**
  * One GET of `url` over a direct connection with `node:http` / `node:https`, trusting exactly what
- * net-ca gives undici (`bundle.ca`, else Node's roots), without following redirects.
+ * net-ca gives undici (`bundle.ca`, else Node's roots), without following redirects. For
+ * diagnostics (`codex-oauth doctor`), not for tokens: it sends no proxy and no user agent. It lives
+ * here because net-ca is the one package that builds HTTP clients (SPEC §2).
  *
  * Why not net-ca's `fetch` here: loading undici costs 60-120 ms and its WebAssembly HTTP parser is
- * still compiling when doctor has printed, holding the exit another 50-150 ms (bench/doctor-start.mjs),
+ * still compiling when doctor has printed, holding the exit another 50-150 ms (the repository's bench/doctor-start.mjs),
  * while DNS, TCP and the TLS chain, which is what this probe tests, go through the same `node:net`
- * and `node:tls` in both. A proxied issuer still goes through net-ca (the tunnel is under test).
- * Rejects with the socket's own error (`ECONNREFUSED`, a TLS code), for net-ca's classifier.
+ * and `node:tls` in both. A proxied URL belongs to `createFetch` (the tunnel is under test).
+ * Rejects with the socket's own error (`ECONNREFUSED`, a TLS code), for {@link classifyNetworkError}.
  */
 export function probeDirect(url: string, options: ProbeOptions): Promise<ProbeAnswer> {
   const { bundle, signal, maxBytes } = options;
