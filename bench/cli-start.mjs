@@ -19,7 +19,7 @@ const withCodex = !process.argv.includes('--no-codex');
 const WARMUP = 3;
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
-if (!existsSync(join(root, 'apps/cli/dist/cli.js')))
+if (!existsSync(join(root, 'apps/cli/dist/cli.cjs')))
   throw new Error('build the CLI first: pnpm --filter @codex-oauth/cli... build');
 
 // One signed-in CODEX_HOME shared by every command, so `status` and `codex login status` read
