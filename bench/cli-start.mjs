@@ -2,9 +2,9 @@
 // same run (interleaved), and beside the real Codex CLI's `codex login status` (npm wrapper and
 // native binary). Run from the repo root after building: see bench/README.md.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +16,15 @@ import { recordSummary } from './lib/summary.mjs';
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 40);
 // `--no-codex` leaves out the Codex comparison (a quicker run while working on start-up).
 const withCodex = !process.argv.includes('--no-codex');
+// `--compare <bin>`: also runs `status` and `--help` of another build of the CLI (its
+// bin/codex-oauth.js, e.g. a worktree at an older commit), side by side: on a shared machine the
+// load moves every figure, so a before/after is only fair within one run.
+const compareIndex = process.argv.indexOf('--compare');
+const compare = compareIndex === -1 ? null : process.argv[compareIndex + 1];
 const WARMUP = 3;
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
-if (!existsSync(join(root, 'apps/cli/dist/cli.js')))
+if (!existsSync(join(root, 'apps/cli/dist/cli.cjs')))
   throw new Error('build the CLI first: pnpm --filter @codex-oauth/cli... build');
 
 // One signed-in CODEX_HOME shared by every command, so `status` and `codex login status` read
@@ -103,6 +108,18 @@ for (const { label, bin } of versions) {
     });
   }
   subjects.push({ name: `${label}: codex-oauth --help`, cmd: [bin, [cli, '--help']], expect: 0 });
+  if (compare) {
+    subjects.push({
+      name: `${label}: --compare status`,
+      cmd: [bin, [compare, 'status']],
+      expect: 0,
+    });
+    subjects.push({
+      name: `${label}: --compare --help`,
+      cmd: [bin, [compare, '--help']],
+      expect: 0,
+    });
+  }
 }
 
 if (!withCodex) notes.push('Codex skipped: --no-codex');
@@ -125,11 +142,26 @@ else {
   else notes.push('Codex native binary not installed');
 }
 
+// The CPU time of reaped children (user + system, all threads), from /proc/self/stat on Linux:
+// unlike wall time it does not grow with the run queue of a shared machine. It counts in clock
+// ticks (10 ms), so it is reported as a mean over all runs, not per run.
+const TICK_MS = 10;
+function childCpuMs() {
+  if (process.platform !== 'linux') return null;
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+}
+const cpu = new Map();
+
 function once(subject) {
   const [command, args] = subject.cmd;
+  const cpuBefore = childCpuMs();
   const start = performance.now();
   const result = spawnSync(command, args, { env: { ...env, ...subject.env }, stdio: 'ignore' });
   const ms = performance.now() - start;
+  if (cpuBefore !== null)
+    cpu.set(subject.name, (cpu.get(subject.name) ?? 0) + childCpuMs() - cpuBefore);
   if (subject.expect !== undefined && result.status !== subject.expect) {
     throw new Error(`${subject.name} exited ${result.status}`);
   }
@@ -141,6 +173,7 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
   // Rotate the order every round so no subject always runs first (cache, CPU frequency).
   for (let j = 0; j < subjects.length; j++) {
     const subject = subjects[(i + j) % subjects.length];
+    if (i === WARMUP && j === 0) cpu.clear();
     const ms = once(subject);
     if (i >= WARMUP) samples.get(subject.name).push(ms);
   }
@@ -157,9 +190,22 @@ console.log(
 for (const s of subjects) {
   const xs = samples.get(s.name);
   console.log(
-    `${s.name.padEnd(width)} median ${stat(xs, 0.5).toFixed(1).padStart(6)} ms  p90 ${stat(xs, 0.9).toFixed(1).padStart(6)} ms`,
+    `${s.name.padEnd(width)} median ${stat(xs, 0.5).toFixed(1).padStart(6)} ms  p90 ${stat(xs, 0.9).toFixed(1).padStart(6)} ms${cpu.has(s.name) ? `  cpu mean ${(cpu.get(s.name) / xs.length).toFixed(1).padStart(5)} ms` : ''}`,
   );
 }
+const load = readLoad();
+if (load) console.log(`\nload: ${load}`);
+function readLoad() {
+  try {
+    return `1-minute load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${availableParallelism()} cores at the end`;
+  } catch {
+    return null;
+  }
+}
+const cpuRatio = (a, b) =>
+  cpu.has(a) && cpu.has(b) && cpu.get(b) > 0
+    ? `, cpu ${(cpu.get(a) / cpu.get(b)).toFixed(2)}x`
+    : '';
 const first = versions[0].label;
 const ratio = (a, b) => `${(median(a) / median(b)).toFixed(2)}x`;
 /** The start-up budget of `status` per Node major (issue 15): Node 20 is past end of life. */
@@ -168,16 +214,22 @@ console.log('\nratios (median):');
 for (const { label } of versions) {
   const base = `${label}: node -e 0`;
   console.log(
-    `  ${label}: codex-oauth status / node -e 0       ${ratio(`${label}: codex-oauth status`, base)}  (budget <= ${budget(label).toFixed(2)}x)`,
+    `  ${label}: codex-oauth status / node -e 0       ${ratio(`${label}: codex-oauth status`, base)}  (budget <= ${budget(label).toFixed(2)}x${cpuRatio(`${label}: codex-oauth status`, base)})`,
   );
   if (hasCompileCache(label)) {
     console.log(
-      `  ${label}: status, no compile cache / node -e 0 ${ratio(`${label}: codex-oauth status, no compile cache`, base)}`,
+      `  ${label}: status, no compile cache / node -e 0 ${ratio(`${label}: codex-oauth status, no compile cache`, base)}  (${cpuRatio(`${label}: codex-oauth status, no compile cache`, base).slice(2)})`,
     );
   }
   console.log(
-    `  ${label}: codex-oauth --help / node -e 0       ${ratio(`${label}: codex-oauth --help`, base)}`,
+    `  ${label}: codex-oauth --help / node -e 0       ${ratio(`${label}: codex-oauth --help`, base)}  (${cpuRatio(`${label}: codex-oauth --help`, base).slice(2)})`,
   );
+  for (const what of compare ? ['status', '--help'] : []) {
+    const name = `${label}: --compare ${what}`;
+    console.log(
+      `  ${label}: --compare ${what.padEnd(8)} / node -e 0      ${ratio(name, base)}  (${cpuRatio(name, base).slice(2)})`,
+    );
+  }
 }
 for (const name of ['unshare: codex login status (npm)', 'unshare: codex login status (native)']) {
   if (samples.has(name)) {

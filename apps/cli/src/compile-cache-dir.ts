@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
 /**
@@ -18,10 +17,15 @@ import { isAbsolute, join } from 'node:path';
 export function compileCacheDir(
   env: Readonly<Record<string, string | undefined>>,
   platform: NodeJS.Platform = process.platform,
-  home: () => string = homedir,
+  home: () => string = osHomedir,
 ): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE !== undefined) return null;
   return env.NODE_COMPILE_CACHE || join(userCacheDir(env, platform, home), 'codex-oauth');
+}
+
+/** os.homedir(), with node:os loaded only when HOME is unset (Node 20 never calls this). */
+function osHomedir(): string {
+  return process.getBuiltinModule('node:os').homedir();
 }
 
 function userCacheDir(

@@ -1,3 +1,6 @@
+/** The brand every copy of {@link UsageError} sets (one copy per built command module). */
+const USAGE_ERROR = Symbol.for('codex-oauth.cli.UsageError');
+
 /**
  * What a usage error can suggest instead of what was typed: the closest of `candidates`, shown as
  * `format(match)` (`Did you mean "login"?`). Worked out only when the error is reported, by
@@ -27,6 +30,13 @@ export class UsageError extends Error {
     this.name = 'UsageError';
     this.command = command;
     this.suggestion = suggestion;
+    (this as { [USAGE_ERROR]?: true })[USAGE_ERROR] = true;
+  }
+
+  // Each built command module holds its own copy of this class (apps/cli/tsup.config.ts), so
+  // `instanceof` asks for the brand every copy sets, not for this copy's prototype.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && USAGE_ERROR in value;
   }
 }
 

@@ -11,7 +11,7 @@ import {
 import { acquireLock, type LockOptions } from './acquire-lock.js';
 import { ensureDirectory, writeFailed, writeFileAtomic } from './atomic-write.js';
 import { watchCredentialFiles } from './auth-watch.js';
-import { lockBackend } from './backend.js';
+import { expectedLockBackend } from './backend.js';
 import { type CodexConfig, codexConfigReader } from './codex-config.js';
 import {
   AUTH_FILE,
@@ -137,7 +137,8 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
     config: readConfig,
     describe() {
       const warnings: string[] = [];
-      const backend = lockBackend();
+      // Without loading the addon: describe() takes no lock (`status` calls it).
+      const backend = expectedLockBackend();
       if (backend.kind !== 'flock' && backend.reason) warnings.push(backend.reason);
       const config = readConfig();
       warnings.push(...config.warnings);

@@ -1,5 +1,7 @@
-import { fstatSync, statSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// node:fs through `process.getBuiltinModule`, not an `import`: an ES import of a built-in builds
+// its whole namespace, and node:fs's then loads the streams (about 20 internal modules, ~1.5 ms
+// on Node 20), which `--help` and `--version` would pay for three sync calls (bench/trade-offs.md).
+const { fstatSync, statSync, writeSync } = process.getBuiltinModule('node:fs');
 
 // Why not process.stdout / process.stderr: the first touch of either getter builds a stream
 // (loading net or tty), about 2-3 ms each, which is most of the start-up budget of `status`.
@@ -15,8 +17,7 @@ export function isTerminal(fd: number): boolean {
   try {
     if (process.platform === 'win32') {
       // Loaded only on Windows, where no cheaper test exists.
-      const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
-      return tty.isatty(fd);
+      return process.getBuiltinModule('node:tty').isatty(fd);
     }
     // BigInt stats on purpose: they fill their own buffer. Node 20's fs.realpathSync (which its
     // module loaders use, with a cache) reads the shared stat buffer of the *last* stat and stops
