@@ -53,28 +53,34 @@ function lockWithPrepare(store: TokenStore, extra: LockCallOptions = {}) {
   return { steps, preparedNow, done };
 }
 
-describe.skipIf(!flock)('accounts stores and the lock options (skipped: needs the flock backend)', () => {
-  it.each(stores)('%s runs prepare before auth.lock is taken, then fn under it', async (_, make) => {
-    holder = holdWithFlockCommand(join(home.dir, 'auth.lock'));
-    await holder.held;
-    const { steps, preparedNow, done } = lockWithPrepare(make());
-    // Were the options dropped, prepare would never run (or only once the lock was ours).
-    await preparedNow;
-    expect(steps).toEqual(['prepare']);
-    expect(holder.child.exitCode, 'auth.lock is still held by the other program').toBeNull();
-    holder.release();
-    await expect(done).resolves.toBe('ran');
-    expect(steps).toEqual(['prepare', 'fn']);
-  });
+describe.skipIf(!flock)(
+  'accounts stores and the lock options (skipped: needs the flock backend)',
+  () => {
+    it.each(stores)(
+      '%s runs prepare before auth.lock is taken, then fn under it',
+      async (_, make) => {
+        holder = holdWithFlockCommand(join(home.dir, 'auth.lock'));
+        await holder.held;
+        const { steps, preparedNow, done } = lockWithPrepare(make());
+        // Were the options dropped, prepare would never run (or only once the lock was ours).
+        await preparedNow;
+        expect(steps).toEqual(['prepare']);
+        expect(holder.child.exitCode, 'auth.lock is still held by the other program').toBeNull();
+        holder.release();
+        await expect(done).resolves.toBe('ran');
+        expect(steps).toEqual(['prepare', 'fn']);
+      },
+    );
 
-  it.each(stores)('%s stops waiting for auth.lock when the signal aborts', async (_, make) => {
-    holder = holdWithFlockCommand(join(home.dir, 'auth.lock'));
-    await holder.held;
-    const abort = new AbortController();
-    const { steps, preparedNow, done } = lockWithPrepare(make(), { signal: abort.signal });
-    await preparedNow;
-    abort.abort(new Error('caller gave up'));
-    await expect(done).rejects.toThrow('caller gave up');
-    expect(steps, 'fn never ran').toEqual(['prepare']);
-  });
-});
+    it.each(stores)('%s stops waiting for auth.lock when the signal aborts', async (_, make) => {
+      holder = holdWithFlockCommand(join(home.dir, 'auth.lock'));
+      await holder.held;
+      const abort = new AbortController();
+      const { steps, preparedNow, done } = lockWithPrepare(make(), { signal: abort.signal });
+      await preparedNow;
+      abort.abort(new Error('caller gave up'));
+      await expect(done).rejects.toThrow('caller gave up');
+      expect(steps, 'fn never ran').toEqual(['prepare']);
+    });
+  },
+);
