@@ -23,7 +23,7 @@ const WARMUP = 2;
 const BUDGET_MS = 100;
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
-if (!existsSync(join(root, 'apps/cli/dist/cli.js')))
+if (!existsSync(join(root, 'apps/cli/dist/cli.cjs')))
   throw new Error('build the CLI first: pnpm turbo run build --filter=@codex-oauth/cli...');
 
 // The stand-in browser: curl follows the authorize URL, the redirect to the loopback callback and

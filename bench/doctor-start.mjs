@@ -22,7 +22,7 @@ const compare = compareAt === -1 ? null : process.argv[compareAt + 1];
 const WARMUP = 2;
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
-if (!existsSync(join(root, 'apps/cli/dist/cli.js')))
+if (!existsSync(join(root, 'apps/cli/dist/cli.cjs')))
   throw new Error('build the CLI first: pnpm --filter @codex-oauth/cli... build');
 
 // A signed-in CODEX_HOME (a real device sign-in against the fake issuer), so doctor runs every

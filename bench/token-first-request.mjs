@@ -17,7 +17,7 @@ import { recordSummary } from './lib/summary.mjs';
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10);
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
-if (!existsSync(join(root, 'apps/cli/dist/cli.js')))
+if (!existsSync(join(root, 'apps/cli/dist/cli.cjs')))
   throw new Error('build the CLI first: pnpm --filter @codex-oauth/cli... build');
 if (!existsSync('/usr/bin/time'))
   throw new Error('needs /usr/bin/time (Debian: apt-get install time)');

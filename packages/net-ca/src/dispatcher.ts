@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { type CaBundle, loadCaFromEnv, type NetEnv } from './ca-bundle.js';
 import { type ProxyConfig, resolveProxyConfig } from './proxy-config.js';
+import { connectorFor, secureContextFor } from './secure-context.js';
 import { Agent, envHttpProxyAgent, pool, setGlobalDispatcher } from './undici-parts.js';
 
 /** Options for {@link createDispatcher} and `createFetch`. */
@@ -96,14 +97,19 @@ export function installGlobalDispatcher(
 
 function dispatcherFor(settings: NetCaSettings): Dispatcher {
   const { bundle, proxy, connectTimeoutMs, requestTimeoutMs } = settings;
-  // `ca` replaces Node's roots, so the bundle already holds them followed by the custom ones.
-  const tls = { ...(bundle && { ca: bundle.ca }), timeout: connectTimeoutMs };
+  // The bundle's `ca` (Node's roots, then the custom ones) goes in as one shared secure context:
+  // given `ca` itself, Node would parse all of it again for every new connection.
   const agentOptions = {
-    connect: tls,
+    connect: bundle ? connectorFor(bundle, connectTimeoutMs) : { timeout: connectTimeoutMs },
     headersTimeout: requestTimeoutMs,
     bodyTimeout: requestTimeoutMs,
   };
   if (!proxy.httpProxy && !proxy.httpsProxy) return new Agent(agentOptions);
+  // Through a proxy undici builds its connectors up front, so the context is made here.
+  const tls = {
+    ...(bundle && { secureContext: secureContextFor(bundle) }),
+    timeout: connectTimeoutMs,
+  };
   const EnvHttpProxyAgent = envHttpProxyAgent();
   const Pool = pool();
   return new EnvHttpProxyAgent({

@@ -26,3 +26,4 @@ export {
 } from './errors.js';
 export { createFetch, type NetFetch } from './fetch.js';
 export { describeProxy, type ProxyConfig, proxyFor, resolveProxyConfig } from './proxy-config.js';
+export { secureContextFor } from './secure-context.js';

@@ -21,6 +21,14 @@ export const Request: typeof Undici.Request = (
 /** undici's `Agent`. */
 export const Agent: typeof Undici.Agent = load('undici/lib/dispatcher/agent.js');
 
+/** A connector as undici's `connect` option takes it (what `buildConnector` returns). */
+export type Connector = Undici.buildConnector.connector;
+
+/** undici's `buildConnector` (its default TCP/TLS connector, given options). */
+export const buildConnector: (options: Undici.buildConnector.BuildOptions) => Connector = load(
+  'undici/lib/core/connect.js',
+);
+
 /** undici's `EnvHttpProxyAgent`, loaded only when a proxy variable is set. */
 export function envHttpProxyAgent(): typeof Undici.EnvHttpProxyAgent {
   return load('undici/lib/dispatcher/env-http-proxy-agent.js');

@@ -11,7 +11,13 @@ import {
   type ThrowawayCa,
 } from '@codex-oauth/test-support/throwaway-ca';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFetch, type NetEnv, type NetFetch } from '../src/index.js';
+import {
+  createFetch,
+  loadCaBundle,
+  type NetEnv,
+  type NetFetch,
+  secureContextFor,
+} from '../src/index.js';
 import { type Running, rejection, startHttpsServer } from './helpers.js';
 
 const reason = await opensslUnavailableReason();
@@ -21,7 +27,7 @@ describe.skipIf(reason)(`createFetch over TLS${reason ? ` (skipped: ${reason})` 
   let pki: ThrowawayCa;
   let unrelated: ThrowawayCa;
   let self: SelfSignedCertificate;
-  let server: Running<Server>;
+  let server: Running<Server> & { handshakes(): number };
   let dir: string;
   const fetches: NetFetch[] = [];
 
@@ -118,6 +124,30 @@ describe.skipIf(reason)(`createFetch over TLS${reason ? ` (skipped: ${reason})` 
     const f = fetchWith({ SSL_CERT_FILE: path });
     expect(f.settings.bundle?.certificates).toHaveLength(2);
     expect(await getJson(f)).toMatchObject({ ok: true, path: '/ping' });
+  });
+
+  it('makes one TLS secure context per bundle and shares it across connections and dispatchers', async () => {
+    const path = join(dir, 'shared.pem');
+    await writeFile(path, `${unrelated.ca.certPem}\n${pki.ca.certPem}`);
+    const [a, b] = [fetchWith({ SSL_CERT_FILE: path }), fetchWith({ SSL_CERT_FILE: path })];
+    const context = secureContextFor(a.settings.bundle!);
+    expect(secureContextFor(b.settings.bundle!)).toBe(context);
+    const source = { variable: 'SSL_CERT_FILE' as const, path };
+    expect(secureContextFor(loadCaBundle(source))).toBe(context);
+    // Each dispatcher opens its own connection, and each verifies the server through the shared
+    // context (a third one too, to another host name: a new connection again).
+    const handshakes = server.handshakes();
+    expect(await getJson(a)).toMatchObject({ ok: true });
+    expect(await getJson(b)).toMatchObject({ ok: true });
+    const c = fetchWith({ SSL_CERT_FILE: path });
+    expect(await getJson(c, `https://localhost:${server.port}/again`)).toMatchObject({
+      path: '/again',
+    });
+    expect(server.handshakes() - handshakes).toBe(3);
+    // A bundle replaced on disk is parsed again, so it gets a context of its own.
+    await writeFile(path, pki.ca.certPem);
+    expect(secureContextFor(loadCaBundle(source))).not.toBe(context);
+    expect(await getJson(fetchWith({ SSL_CERT_FILE: path }))).toMatchObject({ ok: true });
   });
 
   it('works with a TRUSTED CERTIFICATE label', async () => {

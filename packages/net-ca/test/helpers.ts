@@ -25,8 +25,9 @@ function closer(server: HttpServer | HttpsServer, sockets: Set<Socket>): () => P
 export async function startHttpsServer(
   cert: CertificateFiles,
   options: { hang?: boolean } = {},
-): Promise<Running<HttpsServer>> {
+): Promise<Running<HttpsServer> & { handshakes(): number }> {
   const sockets = new Set<Socket>();
+  let handshakes = 0;
   const server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     if (options.hang) return; // never answer: the client's timeout must fire
     let body = '';
@@ -40,6 +41,7 @@ export async function startHttpsServer(
     });
   });
   server.on('secureConnection', (socket) => {
+    handshakes += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -50,7 +52,14 @@ export async function startHttpsServer(
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  return { server, port, url: `https://127.0.0.1:${port}`, close: closer(server, sockets) };
+  return {
+    server,
+    port,
+    url: `https://127.0.0.1:${port}`,
+    close: closer(server, sockets),
+    /** TLS connections accepted so far. */
+    handshakes: () => handshakes,
+  };
 }
 
 /** A plain HTTP CONNECT proxy on 127.0.0.1:0 that pipes tunnels through and counts them. */

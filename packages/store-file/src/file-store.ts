@@ -107,13 +107,16 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
         if (!ready) return refreshLock();
         // The claim is ours alone: it orders our processes while one of them loads its
         // transport, so Codex's auth.lock is held only for the re-read, request and write.
+        // Its waiters are woken by auth.json's rotation (the refresh coordinator watches the
+        // directory), not by the claim: they poll it slowly, and only matter when its holder
+        // ended without a rotation (a failure, or nothing was due).
         return underLock(
           join(codexHome, REFRESH_CLAIM_FILE),
           async () => {
             await ready();
             return refreshLock();
           },
-          wait,
+          { ...wait, maxDelayMs: CLAIM_POLL_MAX_MS },
         );
       },
       watch: (onChange) => watchCredentialFiles(codexHome, onChange),
@@ -154,6 +157,13 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
     },
   };
 }
+
+/**
+ * Longest pause between two attempts at the claim lock. A storm's waiters return on the
+ * rotation they watch for; polling the claim every 10 ms over a ~300 ms refresh cost each of them
+ * ~30 attempts (timers, abort listeners, flock calls) for nothing.
+ */
+const CLAIM_POLL_MAX_MS = 50;
 
 /**
  * Runs `fn` under the lock at `lockPath`. A system error while opening the lock file (a

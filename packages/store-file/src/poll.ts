@@ -9,6 +9,12 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Stop waiting when aborted; the promise rejects with `signal.reason`. */
   signal?: AbortSignal;
+  /**
+   * Longest pause between two attempts, in milliseconds. Default 10: a freed lock is taken within
+   * about that. A caller woken by something else (a change notification) can afford a longer one
+   * and spends fewer attempts on a long wait.
+   */
+  maxDelayMs?: number;
 }
 
 // The first retry comes quickly (a Codex write holds its lock for about a millisecond); the cap
@@ -30,7 +36,7 @@ export async function pollForLock<T>(
   attempt: () => Promise<T | undefined>,
   options: WaitOptions,
 ): Promise<T> {
-  const { wait = true, timeoutMs, signal } = options;
+  const { wait = true, timeoutMs, signal, maxDelayMs = MAX_DELAY_MS } = options;
   const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
   let delay = FIRST_DELAY_MS;
   for (;;) {
@@ -47,6 +53,6 @@ export async function pollForLock<T>(
         throw signal?.aborted ? signal.reason : err;
       },
     );
-    delay = Math.min(delay * 2, MAX_DELAY_MS);
+    delay = Math.min(delay * 2, maxDelayMs);
   }
 }

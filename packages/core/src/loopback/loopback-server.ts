@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js';
@@ -109,6 +108,11 @@ export async function startLoopbackServer<T>(
   let grace: NodeJS.Timeout | undefined;
   let closed: Promise<void> | undefined;
 
+  // Loaded on first use, not imported: on Node 22+ the ES-module view of `node:http` reads every
+  // export, its lazy WebSocket getters included, and so loads Node's own bundled undici
+  // (~40 ms of CPU and ~13 MiB on Node 24) into every program that imports core, even one that
+  // never signs in with a browser (`getAccessToken`, `codex-oauth token`). bench/README.md.
+  const { createServer } = process.getBuiltinModule('node:http');
   const server = createServer(
     { maxHeaderSize: 8 * 1024, requestTimeout: 30_000, headersTimeout: 15_000, keepAlive: false },
     (req, res) => {

@@ -1,4 +1,4 @@
-import type { AuthRecord, SaveOptions, TokenStore } from '@codex-oauth/core/model';
+import type { AuthRecord, LockCallOptions, SaveOptions, TokenStore } from '@codex-oauth/core/model';
 import { type FileStore, type FileStoreOptions, fileStore } from '../file-store.js';
 import { readIfExists } from '../store-read.js';
 import { writeEntry } from './account-entry.js';
@@ -13,7 +13,8 @@ import { activeKey } from './active-auth.js';
  * `withLock` takes `CODEX_HOME`'s `auth.lock` (Codex's, the one a switch holds) and then the
  * entry's own: while a refresh runs, no switch can move the account, so the re-read, the request
  * and the compare-and-swap save all see one place. Lock order is always CODEX_HOME first, then
- * entries by key, as in a switch, so the two never deadlock.
+ * entries by key, as in a switch, so the two never deadlock. The lock options pass through:
+ * `prepare` runs before `auth.lock` is taken (under the claim lock), and `signal` stops the waits.
  *
  * A save while active also copies the new `auth.json` bytes to the entry, so the entry (the
  * copy a switch away would refresh from, and the backup if Codex later overwrites `auth.json`)
@@ -47,8 +48,11 @@ export function accountStore(options: FileStoreOptions, key: string): TokenStore
       return (await entry.clear()) || removedActive;
     },
 
-    withLock<T>(fn: () => Promise<T>): Promise<T> {
-      return home.withLock(() => entry.withLock(fn));
+    withLock<T>(fn: () => Promise<T>, call?: LockCallOptions): Promise<T> {
+      // `prepare` (the refresh loads its transport there) runs before auth.lock, under
+      // CODEX_HOME's claim lock, as for auth.json itself; the signal stops either wait.
+      const signal = call?.signal ? { signal: call.signal } : undefined;
+      return home.withLock(() => entry.withLock(fn, signal), call);
     },
 
     // CODEX_HOME's sign-in policy and warnings apply to every account in it; the location is

@@ -26,7 +26,8 @@ export function addingStore(options: FileStoreOptions): TokenStore {
     path: home.path,
     load: () => home.load(),
     clear: () => home.clear(),
-    withLock: (fn) => home.withLock(fn),
+    // The lock options (`prepare` before auth.lock, `signal`) pass through to auth.json's lock.
+    withLock: (fn, call) => home.withLock(fn, call),
     describe: () => home.describe(),
     // store-file's sign-in policy (forced workspace, login method) applies to added accounts too.
     ...{ config: () => home.config() },
