@@ -2,42 +2,19 @@
 // beside 1,000 concurrent calls with a fresh token, in the same process and run, alternating.
 // The refresh side costs one refresh round trip (single-flight) on top of the same reads.
 // Run from the repo root after building: see bench/README.md.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { getAccessToken, login } from '../packages/core/dist/index.js';
-import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
+import { getAccessToken } from '../packages/core/dist/index.js';
+import { issuerWithHomes } from './lib/signed-in-homes.mjs';
 import { recordSummary } from './lib/summary.mjs';
 
 const args = process.argv.slice(2);
 const RUNS = Number(args.find((a) => /^\d+$/.test(a)) ?? 15);
 const CALLS = 1000;
-const TWO_HOURS = 2 * 3600_000;
 const ENV = { CODEX_HOME: undefined, CODEX_OAUTH_ISSUER: undefined };
 
-let skew = 0;
-const issuer = await startFakeIssuer({
-  deviceAutoApprove: true,
-  deviceInterval: '0',
-  now: () => Date.now() + skew,
-});
-
-/** A CODEX_HOME signed in with a device login; `expired`: its access token is two hours old. */
-async function signedIn(expired) {
-  const home = mkdtempSync(join(tmpdir(), 'codex-oauth-concurrent-'));
-  skew = expired ? -TWO_HOURS : 0;
-  await login({
-    codexHome: home,
-    storage: 'file',
-    issuer: issuer.url,
-    flow: 'device',
-    interactive: true,
-    env: ENV,
-  });
-  skew = 0;
-  return home;
-}
+const { issuer, signedIn: signedInHome } = await issuerWithHomes();
+const signedIn = (expired) => signedInHome(expired, 'concurrent');
 
 /** Milliseconds for CALLS concurrent getAccessToken() calls on `home`; all must agree. */
 async function storm(home) {

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { login } from '../packages/core/dist/index.js';
-import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
 import { node24 } from '../scripts/node24.mjs';
+import { issuerWithHomes } from './lib/signed-in-homes.mjs';
 import { recordSummary } from './lib/summary.mjs';
 
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10);
@@ -21,31 +20,10 @@ if (!existsSync(join(root, 'apps/cli/dist/cli.cjs')))
   throw new Error('build the CLI first: pnpm --filter @codex-oauth/cli... build');
 if (!existsSync('/usr/bin/time'))
   throw new Error('needs /usr/bin/time (Debian: apt-get install time)');
-const TWO_HOURS = 2 * 3600_000;
 const cacheHome = mkdtempSync(join(tmpdir(), 'codex-oauth-first-request-cache-'));
 
-let skew = 0;
-const issuer = await startFakeIssuer({
-  deviceAutoApprove: true,
-  deviceInterval: '0',
-  now: () => Date.now() + skew,
-});
-
-/** A CODEX_HOME signed in with a device login; `expired`: its access token is two hours old. */
-async function signedIn(expired) {
-  const home = mkdtempSync(join(tmpdir(), 'codex-oauth-first-request-'));
-  skew = expired ? -TWO_HOURS : 0;
-  await login({
-    codexHome: home,
-    storage: 'file',
-    issuer: issuer.url,
-    flow: 'device',
-    interactive: true,
-    env: { CODEX_HOME: undefined, CODEX_OAUTH_ISSUER: undefined },
-  });
-  skew = 0; // the refresh mints tokens that live an hour
-  return home;
-}
+const { issuer, signedIn: signedInHome } = await issuerWithHomes();
+const signedIn = (expired) => signedInHome(expired, 'first-request');
 
 // The baseline: one POST with node:http, the answer printed, nothing else.
 const BARE = `
