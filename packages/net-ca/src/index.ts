@@ -1,13 +1,6 @@
-export {
-  type CaBundle,
-  type CaSource,
-  type CaVariable,
-  loadCaBundle,
-  loadCaFromEnv,
-  type NetEnv,
-  resolveCaSource,
-} from './ca-bundle.js';
-export { classifyNetworkError, type NetErrorContext } from './classify-error.js';
+// The main entry: everything of `./config` (the CA bundle, proxy settings, error classification
+// and the diagnostic probe, none of which loads undici) plus the undici transport built on them.
+export * from './config.js';
 export {
   createDispatcher,
   DEFAULT_TIMEOUT_MS,
@@ -17,13 +10,5 @@ export {
   type NetCaSettings,
   resolveNetCaSettings,
 } from './dispatcher.js';
-export {
-  CODEX_OAUTH_ERROR_BRAND,
-  isNetCaError,
-  NetCaError,
-  type NetCaErrorCode,
-  NetCaErrorCodes,
-} from './errors.js';
 export { createFetch, type NetFetch } from './fetch.js';
-export { describeProxy, type ProxyConfig, proxyFor, resolveProxyConfig } from './proxy-config.js';
 export { secureContextFor } from './secure-context.js';
