@@ -135,17 +135,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   }
   if (name === 'help') {
     const topic = extra[0];
-    return topic && isCommand(topic) ? { kind: 'help', command: topic } : { kind: 'help' };
+    if (!topic) return { kind: 'help' };
+    // `help logn` is as much a typo as `logn`: the same error and suggestion, not the overview.
+    if (!isCommand(topic)) throw unknownCommand(topic, 'codex-oauth help');
+    return { kind: 'help', command: topic };
   }
-  const removed = REMOVED[name];
-  if (removed !== undefined) throw new UsageError(removed);
-  if (!isCommand(name)) {
-    throw new UsageError(`Unknown command "${name}".`, undefined, {
-      word: name,
-      candidates: [...COMMANDS, 'help'],
-      format: (match) => `Did you mean "codex-oauth ${match}"?`,
-    });
-  }
+  if (!isCommand(name)) throw unknownCommand(name, 'codex-oauth');
   if (values.help) return { kind: 'help', command: name };
   const wanted = POSITIONAL[name];
   if (wanted !== undefined && (extra[0] ?? '').trim() === '') {
@@ -192,6 +187,20 @@ function unknownOption(error: UnknownOptionError): UsageError {
       ? undefined
       : { word: long, candidates, format: (match) => `Did you mean --${match}?` },
   );
+}
+
+/**
+ * A word that names no command: what replaced it when it was removed (`authorize-url`), else a
+ * "did you mean" among the commands, written as `<prefix> <match>`.
+ */
+function unknownCommand(word: string, prefix: string): UsageError {
+  const removed = REMOVED[word];
+  if (removed !== undefined) return new UsageError(removed);
+  return new UsageError(`Unknown command "${word}".`, undefined, {
+    word,
+    candidates: prefix === 'codex-oauth' ? [...COMMANDS, 'help'] : COMMANDS,
+    format: (match) => `Did you mean "${prefix} ${match}"?`,
+  });
 }
 
 /** `a`, `a and b`, `a, b and c`. */

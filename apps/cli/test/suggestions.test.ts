@@ -28,6 +28,15 @@ describe('did you mean', () => {
     expect(await reported(['log'])).toBe('Unknown command "log".');
   });
 
+  it('help with a mistyped topic is the same usage error, not the overview', async () => {
+    expect(await reported(['help', 'logn'])).toBe(
+      'Unknown command "logn". Did you mean "codex-oauth help login"?',
+    );
+    expect(await reported(['help', 'authorize-url'])).toContain('"authorize-url" was removed');
+    expect(parseCommandLine(['help', 'status'])).toEqual({ kind: 'help', command: 'status' });
+    expect(parseCommandLine(['help'])).toEqual({ kind: 'help' });
+  });
+
   it('suggests among the flags of the command named, else among all flags', async () => {
     expect(await reported(['status', '--jsn'])).toBe(
       "Unknown option '--jsn'. Did you mean --json?",
