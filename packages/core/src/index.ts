@@ -1,15 +1,6 @@
-// The public surface of @codex-oauth/core, named one by one: a helper that is not listed here is
-// internal and may change in any release.
+// The public surface of @codex-oauth/core, named one by one (here, in ./model/index.ts and in
+// ./session/index.ts): a helper that is not listed is internal and may change in any release.
 
-export { accountKeyOf } from './accounts/account-key.js';
-export type {
-  AccountEntry,
-  AccountHealth,
-  AccountInfo,
-  AccountList,
-  AccountSelector,
-  AccountsBackend,
-} from './accounts/account-types.js';
 export { listAccounts, switchAccount } from './accounts/accounts-api.js';
 export {
   DEFAULT_CALLBACK_PORT,
@@ -21,43 +12,7 @@ export {
 } from './loopback/loopback-server.js';
 export { describePortOwner } from './loopback/port-owner.js';
 export type { SuccessPage } from './loopback/success-page.js';
-export {
-  type AuthRecord,
-  mergeRefreshedTokens,
-  type RecordFromTokensOptions,
-  type RedactedAuthRecord,
-  recordFromTokens,
-  redactRecord,
-  type TokenSet,
-} from './model/auth-record.js';
-export {
-  type AccountClaims,
-  accessTokenExpiry,
-  DEFAULT_REFRESH_WINDOW_MS,
-  decodeJwtPayload,
-  isRefreshDue,
-  readClaims,
-  refreshWindowOf,
-} from './model/claims.js';
-export {
-  CLOCK_SKEW_PREFIX,
-  CLOCK_SKEW_THRESHOLD_MS,
-  clockSkewMs,
-  clockSkewWarning,
-} from './model/clock-skew.js';
-export {
-  CODEX_OAUTH_ERROR_BRAND,
-  CodexOAuthError,
-  type CodexOAuthErrorOptions,
-  cancelledError,
-  type ErrorCode,
-  ErrorCodes,
-  isCodexOAuthError,
-  NOT_SIGNED_IN_MESSAGE,
-  type ProtocolDetails,
-  redactSecrets,
-} from './model/errors.js';
-export { emit, type OAuthEvent, type OnEvent } from './model/events.js';
+export * from './model/index.js';
 export {
   type BrowserLogin,
   type BrowserLoginOptions,
@@ -144,19 +99,6 @@ export {
   tokenExchangeRequest,
 } from './protocol/token-exchange.js';
 export * from './session/index.js';
-export { type DefinedTokenStore, defineTokenStore } from './store/define-token-store.js';
-export type { DefineTokenStoreOptions, RecordCodec, TokenStoreDriver } from './store/driver.js';
-export { codexRecordCodec } from './store/record-codec.js';
-export {
-  type LockCallOptions,
-  type SaveOptions,
-  type SignInPolicy,
-  storedRefreshToken,
-  type TokenStore,
-  type TokenStoreCapabilities,
-  type TokenStoreDescription,
-  type TokenStoreListener,
-} from './store/token-store.js';
 export { type FetchLike, type ResolveFetchOptions, resolveFetch } from './transport/http.js';
 export { DEFAULT_MAX_BODY_BYTES } from './transport/read-body.js';
 export {
