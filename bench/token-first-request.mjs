@@ -37,6 +37,22 @@ req.on('response', (res) => {
 req.end('{"grant_type":"refresh_token","refresh_token":"none","client_id":"none"}');
 `;
 
+// The transport alone: the same POST through net-ca's fetch (undici, as core's refresh loads it),
+// with none of core, store-file or the CLI. What it costs is the floor of any refresh that keeps
+// undici as its transport (issue 21), so the targets can be read against it. On Node 20 it sets
+// Liftoff-only WebAssembly as the CLI does (apps/cli/src/bin.ts), so both sides compile alike.
+const NET_CA = `
+if (process.versions.v8.startsWith('11.')) require('node:v8').setFlagsFromString('--liftoff-only');
+import(process.argv[2]).then(async ({ createFetch }) => {
+  const fetch = createFetch({});
+  const res = await fetch(process.argv[1], { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: '{"grant_type":"refresh_token","refresh_token":"none","client_id":"none"}' });
+  process.stdout.write((await res.text()).slice(0, 40) + '\\n');
+  await fetch.close();
+});
+`;
+const netCaEntry = join(root, 'packages/net-ca/dist/index.js');
+
 /**
  * Runs `args` under /usr/bin/time: wall from spawn to exit, from the first byte on stdout to
  * exit, and peak RSS in MiB. NODE_EXTRA_CA_CERTS and SSL_CERT_FILE are left out of every side.
@@ -83,6 +99,7 @@ const scenarios = {
   refresh: (bin) => signedIn(true).then((home) => measure(bin, [cli, 'token'], home)),
   fresh: (bin) => measure(bin, [cli, 'token'], fresh),
   bare: (bin) => measure(bin, ['-e', BARE, `${issuer.url}/oauth/token`], fresh),
+  transport: (bin) => measure(bin, ['-e', NET_CA, `${issuer.url}/oauth/token`, netCaEntry], fresh),
 };
 const names = Object.keys(scenarios);
 const samples = new Map();
@@ -108,6 +125,7 @@ const LABELS = {
   refresh: 'codex-oauth token (refreshes)',
   fresh: 'codex-oauth token (fresh token)',
   bare: 'bare node:http POST',
+  transport: 'net-ca fetch POST (transport alone)',
 };
 console.log(`first request: ${RUNS} runs of each, medians (NODE_EXTRA_CA_CERTS unset)`);
 for (const { name } of binaries) {
@@ -128,10 +146,22 @@ for (const { name } of binaries) {
       `    ${LABELS[s].padEnd(33)} wall ${f.wall.toFixed(0).padStart(4)} ms   print->exit ${f.linger.toFixed(1).padStart(5)} ms (max ${f.worstLinger.toFixed(1)})   peak ${f.peak.toFixed(1)} MiB`,
     );
   }
-  const { refresh, fresh: noRequest, bare } = figures;
+  const { refresh, fresh: noRequest, bare, transport } = figures;
   console.log(
     `    refresh vs bare node:http: wall ${(refresh.wall / bare.wall).toFixed(2)}x, peak ${(refresh.peak / bare.peak).toFixed(2)}x; vs fresh token: peak ${(refresh.peak / noRequest.peak).toFixed(2)}x`,
   );
+  console.log(
+    `    the transport alone (net-ca fetch) vs bare node:http: wall +${(transport.wall - bare.wall).toFixed(0)} ms, peak +${(transport.peak - bare.peak).toFixed(1)} MiB; the rest of a refreshing token: wall +${(refresh.wall - transport.wall).toFixed(0)} ms, peak +${(refresh.peak - transport.peak).toFixed(1)} MiB`,
+  );
+  recordSummary({
+    bench: 'token-first-request',
+    metric: `${name}: the transport alone (net-ca fetch POST), peak RSS`,
+    ours: transport.peak,
+    baseline: bare.peak,
+    baselineName: 'bare node:http POST',
+    unit: 'MiB',
+    note: `wall ${transport.wall.toFixed(0)} ms against ${bare.wall.toFixed(0)} ms; the floor of a refresh over undici`,
+  });
   recordSummary({
     bench: 'token-first-request',
     metric: `${name}: token with a refresh, peak RSS`,
