@@ -36,18 +36,14 @@ export {
   type PollTiming,
 } from './protocol/device-poll.js';
 export { oidcAuthorizeUrl } from './protocol/oidc/authorize-url.js';
+export type { PollRfc8628Options, Rfc8628Options } from './protocol/oidc/device-flow-rfc8628.js';
 export {
-  type PollRfc8628Options,
-  pollDeviceCodeGrant,
-  type Rfc8628Options,
-  requestDeviceAuthorization,
-} from './protocol/oidc/device-flow-rfc8628.js';
-export {
-  type DiscoverOidcOptions,
   discoverOidcProfile,
-  OIDC_DEFAULT_SCOPE,
-  type OidcProfile,
-} from './protocol/oidc/provider-oidc.js';
+  pollDeviceCodeGrant,
+  requestDeviceAuthorization,
+} from './protocol/oidc/on-demand.js';
+export type { DiscoverOidcOptions, OidcProfile } from './protocol/oidc/provider-oidc.js';
+export { OIDC_DEFAULT_SCOPE } from './protocol/oidc/scope.js';
 export {
   type AuthorizeUrlInput,
   buildAuthorizeUrl,

@@ -22,7 +22,48 @@ async function builtinsLoadedBy(code: string): Promise<string[]> {
   return JSON.parse(stdout.trim()) as string[];
 }
 
+/**
+ * Runs `code` (an ES module) in a fresh Node and returns the package modules it loaded (their
+ * path below node_modules/, or from packages/), seen by a module `load` hook.
+ */
+async function packagesLoadedBy(code: string): Promise<string[]> {
+  const hooks = `let port; export function initialize(data) { port = data.port; }
+    export async function load(url, context, next) { port.postMessage(url); return next(url, context); }`;
+  const script = `
+    import { register } from 'node:module';
+    import { MessageChannel } from 'node:worker_threads';
+    const { port1, port2 } = new MessageChannel();
+    const urls = [];
+    port1.on('message', (url) => urls.push(url));
+    port1.unref();
+    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, {
+      data: { port: port2 }, transferList: [port2],
+    });
+    ${code}
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    console.log(JSON.stringify(urls.filter((url) => url.startsWith('file:'))));`;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', script],
+    { cwd: here, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } },
+  );
+  return JSON.parse(stdout.trim()) as string[];
+}
+
 describe("core's main entry", () => {
+  it('loads neither oauth4webapi nor env-detect until a sign-in needs them', async () => {
+    const imported = await packagesLoadedBy("await import('@codex-oauth/core');");
+    expect(imported.some((url) => url.includes('/core/dist/index.js'))).toBe(true);
+    expect(imported.filter((url) => /oauth4webapi|env-detect/.test(url))).toEqual([]);
+    // So this test can tell: a PKCE pair loads oauth4webapi, detecting the environment env-detect.
+    const signIn = await packagesLoadedBy(`
+      const core = await import('@codex-oauth/core');
+      await core.generatePkce();
+      await core.beginLogin({ flow: 'auto', interactive: false, storage: 'memory' }).catch(() => {});`);
+    expect(signIn.some((url) => url.includes('oauth4webapi'))).toBe(true);
+    expect(signIn.some((url) => url.includes('env-detect'))).toBe(true);
+  });
+
   it("loads neither node:http nor Node's bundled undici until a loopback server starts", async () => {
     const imported = await builtinsLoadedBy("await import('@codex-oauth/core');");
     expect(imported).not.toContain('NativeModule http');

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import { inspect } from 'node:util';
 import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js';
 import type { OAuthEvent } from '../model/events.js';
+import { INSPECT_CUSTOM } from '../model/inspect-hook.js';
 import { loopbackRedirectUri } from '../protocol/openai/authorize-url.js';
 import { bindLoopback } from './bind-port.js';
 import { releasePort } from './held-ports.js';
@@ -226,7 +226,7 @@ export async function startLoopbackServer<T>(
     },
   };
   // `result` may hold tokens once settled; `inspect` shows only the public fields.
-  Object.defineProperty(api, inspect.custom, {
+  Object.defineProperty(api, INSPECT_CUSTOM, {
     value: () => `LoopbackServer { port: ${boundPort}, redirectUri: '${api.redirectUri}' }`,
   });
   return api;

@@ -1,10 +1,10 @@
-import { inspect } from 'node:util';
 import { startLoopbackServer } from '../loopback/loopback-server.js';
 import type { SuccessPage } from '../loopback/success-page.js';
 import { unboundLoopback } from '../loopback/unbound-loopback.js';
 import type { TokenSet } from '../model/auth-record.js';
 import { CodexOAuthError, cancelledError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
+import { INSPECT_CUSTOM, type Inspect } from '../model/inspect-hook.js';
 import type { FetchLike } from '../transport/http.js';
 import { generatePkce, generateState } from './pkce.js';
 import { type Provider, strategyOf } from './provider.js';
@@ -185,8 +185,9 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     },
   };
   // `inspect` would print the settled `result`, tokens included: show the public fields only.
-  Object.defineProperty(login, inspect.custom, {
-    value: () => `BrowserLogin ${inspect({ authorizeUrl, redirectUri, port: server.port, state })}`,
+  Object.defineProperty(login, INSPECT_CUSTOM, {
+    value: (_depth: number, _options: object, inspect: Inspect) =>
+      `BrowserLogin ${inspect({ authorizeUrl, redirectUri, port: server.port, state })}`,
   });
   return Object.freeze(login);
 }

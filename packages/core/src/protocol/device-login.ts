@@ -1,7 +1,7 @@
-import { inspect } from 'node:util';
 import type { TokenSet } from '../model/auth-record.js';
 import { CodexOAuthError, cancelledError } from '../model/errors.js';
 import { emit, type OnEvent } from '../model/events.js';
+import { INSPECT_CUSTOM, type Inspect } from '../model/inspect-hook.js';
 import type { FetchLike } from '../transport/http.js';
 import type { DeviceCode } from './device-code.js';
 import { pollUntilDone } from './device-poll.js';
@@ -112,6 +112,8 @@ export async function startDeviceLogin(options: DeviceLoginOptions): Promise<Dev
     },
   };
   // `inspect` would print the settled `result`, tokens included: show the public fields only.
-  Object.defineProperty(login, inspect.custom, { value: () => `DeviceLogin ${inspect(shown)}` });
+  Object.defineProperty(login, INSPECT_CUSTOM, {
+    value: (_depth: number, _options: object, inspect: Inspect) => `DeviceLogin ${inspect(shown)}`,
+  });
   return Object.freeze(login);
 }

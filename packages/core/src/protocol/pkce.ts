@@ -1,8 +1,6 @@
-import {
-  calculatePKCECodeChallenge,
-  generateRandomCodeVerifier,
-  generateRandomState,
-} from 'oauth4webapi';
+// oauth4webapi is imported when a sign-in makes its PKCE pair, not with core: a program that only
+// refreshes tokens never loads it (see `oidc/on-demand.ts`).
+const oauth4webapi = () => import('oauth4webapi');
 
 /** A PKCE pair. `verifier` is a secret: it is non-enumerable, so logging the pair hides it. */
 export interface Pkce {
@@ -25,7 +23,7 @@ export interface Pkce {
  * ```
  */
 export async function generatePkce(): Promise<Pkce> {
-  const verifier = generateRandomCodeVerifier();
+  const verifier = (await oauth4webapi()).generateRandomCodeVerifier();
   const challenge = await pkceChallenge(verifier);
   const pair = { challenge } as Pkce;
   // Non-enumerable so `console.log(pair)`, `inspect` and `JSON.stringify` never show the secret.
@@ -42,14 +40,16 @@ export async function generatePkce(): Promise<Pkce> {
  * // 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' (RFC 7636 appendix B)
  * ```
  */
-export function pkceChallenge(verifier: string): Promise<string> {
-  return calculatePKCECodeChallenge(verifier);
+export async function pkceChallenge(verifier: string): Promise<string> {
+  return (await oauth4webapi()).calculatePKCECodeChallenge(verifier);
 }
 
 /**
  * A fresh OAuth `state`: 32 random bytes, base64url without padding (43 characters), as Codex
- * makes it. The loopback server accepts a callback only when its `state` matches exactly.
+ * makes it (and oauth4webapi's `generateRandomState`). The loopback server accepts a callback
+ * only when its `state` matches exactly. Synchronous, so from `node:crypto` rather than from
+ * oauth4webapi, which loads on demand.
  */
 export function generateState(): string {
-  return generateRandomState();
+  return process.getBuiltinModule('node:crypto').randomBytes(32).toString('base64url');
 }

@@ -1,7 +1,8 @@
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { type FetchLike, resolveFetch } from '../transport/http.js';
 import { transportOf } from '../transport/transport.js';
-import { discoverOidcProfile, type OidcProfile } from './oidc/provider-oidc.js';
+import { discoverOidcProfile } from './oidc/on-demand.js';
+import type { OidcProfile } from './oidc/provider-oidc.js';
 import { oidcStrategy } from './oidc/strategy.js';
 import { type OpenAIProfile, openaiProfile } from './openai/provider-openai.js';
 import { openaiStrategy } from './openai/strategy.js';

@@ -1,4 +1,4 @@
-import { detectEnvironment, type EnvironmentInfo } from '@codex-oauth/env-detect';
+import type { EnvironmentInfo } from '@codex-oauth/env-detect';
 import { type Provider, resolveProvider } from '../protocol/provider.js';
 import { type FetchLike, resolveFetch } from '../transport/http.js';
 import type { SessionOptions } from './options.js';
@@ -8,8 +8,11 @@ import { mergeEnv, resolveStoreContext, type StoreContext } from './store-contex
 export interface SessionContext extends StoreContext {
   readonly provider: Provider;
   readonly fetch: FetchLike;
-  /** Detects the environment on first use (only sign-ins need it). */
-  environment(): EnvironmentInfo;
+  /**
+   * Detects the environment on first use (only sign-ins need it). env-detect is imported then,
+   * not with core: `getAccessToken`, `refresh` and `status` never load it.
+   */
+  environment(): Promise<EnvironmentInfo>;
 }
 
 /**
@@ -35,17 +38,19 @@ export async function resolveContext(options: SessionOptions): Promise<SessionCo
     }),
     resolveStoreContext(options, env),
   ]);
-  let detected: EnvironmentInfo | undefined;
+  let detected: Promise<EnvironmentInfo> | undefined;
   return {
     ...storeContext,
     provider,
     fetch,
     environment() {
-      detected ??= detectEnvironment({
-        ...options.environment,
-        env: options.environment?.env ?? env,
-        ...(options.interactive !== undefined && { interactive: options.interactive }),
-      });
+      detected ??= import('@codex-oauth/env-detect').then(({ detectEnvironment }) =>
+        detectEnvironment({
+          ...options.environment,
+          env: options.environment?.env ?? env,
+          ...(options.interactive !== undefined && { interactive: options.interactive }),
+        }),
+      );
       return detected;
     },
   };

@@ -46,17 +46,17 @@ export class InteractiveLoginUnavailableError extends CodexOAuthError {
  *
  * @example
  * ```ts
- * chooseFlow('auto', detectEnvironment()); // { flow: 'browser_code', fallback: null } on a desktop
+ * await chooseFlow('auto', async () => detectEnvironment()); // { flow: 'browser_code', … } on a desktop
  * ```
  */
-export function chooseFlow(
+export async function chooseFlow(
   requested: Flow | undefined,
-  environment: () => EnvironmentInfo,
-): FlowChoice {
+  environment: () => Promise<EnvironmentInfo>,
+): Promise<FlowChoice> {
   const flow = normalizeFlow(requested);
   if (flow === 'paste') return { flow: 'browser_code', fallback: null, paste: true };
   if (flow !== 'auto') return { flow, fallback: null, paste: false };
-  const info = environment();
+  const info = await environment();
   if (info.preferredFlow === 'none') {
     throw new InteractiveLoginUnavailableError(info.reasons[0] ?? 'Not interactive');
   }

@@ -1,4 +1,3 @@
-import { openBrowser as osOpenBrowser } from '@codex-oauth/env-detect';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
 import { type SessionOptions, throwIfAborted } from './options.js';
 import { internalOf, type PendingLogin } from './pending-login.js';
@@ -27,9 +26,11 @@ export async function openInBrowser(
       await opener(pending.authorizeUrl);
       return;
     }
+    // env-detect loads with the first sign-in that needs it (see `SessionContext.environment`).
+    const { openBrowser: osOpenBrowser } = await import('@codex-oauth/env-detect');
     const opened = await osOpenBrowser(pending.authorizeUrl, {
       env: internal.ctx.env,
-      envInfo: internal.ctx.environment(),
+      envInfo: await internal.ctx.environment(),
     });
     if (!opened.launched) throw new Error(opened.detail);
   } catch (error) {

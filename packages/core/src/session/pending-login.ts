@@ -137,7 +137,7 @@ export async function beginWithContext(
   assertChatgptLoginAllowed(ctx.config);
   if (options.successPage !== undefined) checkSuccessPage(options.successPage);
   const allowed = allowedWorkspaces(options.allowedWorkspaceId, ctx.config);
-  const choice = chooseFlow(options.flow, () => ctx.environment());
+  const choice = await chooseFlow(options.flow, () => ctx.environment());
   const internal: PendingInternal = {
     ctx,
     options,

@@ -11,9 +11,7 @@ import {
 import { type PollStep, type PollTiming, pollUntilDone } from '../device-poll.js';
 import { requireTokens } from '../token-fields.js';
 import { fromOauth4webapi, type OidcProfile, oidcCall, requireEndpoint } from './provider-oidc.js';
-
-/** RFC 8628 §3.5: `slow_down` adds five seconds to the interval. */
-const SLOW_DOWN_STEP_MS = 5_000;
+import { slowDownRfc8628 } from './slow-down.js';
 
 /** Options every RFC 8628 step takes. */
 export interface Rfc8628Options {
@@ -147,9 +145,4 @@ export async function pollDeviceCodeGrant(options: PollRfc8628Options): Promise<
     slowDown: slowDownRfc8628,
     poll: () => pollDeviceCodeOnce(options),
   })) as TokenSet;
-}
-
-/** RFC 8628's `slow_down`: five seconds more. */
-export function slowDownRfc8628(intervalMs: number): number {
-  return intervalMs + SLOW_DOWN_STEP_MS;
 }

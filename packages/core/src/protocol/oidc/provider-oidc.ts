@@ -2,9 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { CodexOAuthError, type ErrorCode, ErrorCodes } from '../../model/errors.js';
 import type { FetchLike } from '../../transport/http.js';
 import { transportOf } from '../../transport/transport.js';
-
-/** Scope asked of a generic OIDC issuer: `offline_access` so a refresh token comes back. */
-export const OIDC_DEFAULT_SCOPE = 'openid profile email offline_access';
+import { OIDC_DEFAULT_SCOPE } from './scope.js';
 
 /**
  * A standard OAuth 2.0 / OpenID Connect issuer, described by its discovery metadata. Every step

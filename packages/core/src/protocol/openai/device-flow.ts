@@ -1,6 +1,6 @@
-import { inspect } from 'node:util';
 import type { TokenSet } from '../../model/auth-record.js';
 import { CodexOAuthError, ErrorCodes } from '../../model/errors.js';
+import { INSPECT_CUSTOM } from '../../model/inspect-hook.js';
 import { describeOAuthError, readJson, readOAuthError } from '../../transport/answer.js';
 import type { FetchLike } from '../../transport/http.js';
 import { postForm, postJson } from '../../transport/request.js';
@@ -158,7 +158,7 @@ function readGrant(json: Record<string, unknown>): DeviceGrant {
   }
   const grant: DeviceGrant = Object.freeze({
     kind: 'device_grant',
-    [inspect.custom]: () => 'DeviceGrant {}',
+    [INSPECT_CUSTOM]: () => 'DeviceGrant {}',
   });
   grantSecrets.set(grant, { code, verifier });
   return grant;
