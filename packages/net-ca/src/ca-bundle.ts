@@ -1,7 +1,5 @@
-import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { rootCertificates } from 'node:tls';
 import { NetCaError, NetCaErrorCodes } from './errors.js';
 
 /**
@@ -103,6 +101,10 @@ function parseCaBundle(source: CaSource): CaBundle {
       cause,
     );
   }
+  // node:crypto and node:tls are taken here, when a bundle is parsed, not imported by the module:
+  // their ES module views cost ~4 and ~7 ms of start-up on Node 20 to every program that imports
+  // net-ca's config (doctor, core), most of which never set a CA bundle (bench/doctor-start.mjs).
+  const { X509Certificate } = process.getBuiltinModule('node:crypto');
   const certificates: string[] = [];
   for (const match of text.matchAll(PEM_BLOCK)) {
     const label = match[1];
@@ -127,6 +129,7 @@ function parseCaBundle(source: CaSource): CaBundle {
       `Failed to load CA certificates from ${path} selected by ${variable}: no certificates found in PEM file.`,
     );
   }
+  const { rootCertificates } = process.getBuiltinModule('node:tls');
   return { source, certificates, ca: [...rootCertificates, ...certificates] };
 }
 

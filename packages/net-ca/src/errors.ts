@@ -1,9 +1,12 @@
-import { inspect } from 'node:util';
 import { CODEX_OAUTH_ERROR_BRAND } from './error-brand.js';
 
 // The brand is shared with `CodexOAuthError` in `@codex-oauth/core`, which re-exports it, so
 // `err instanceof CodexOAuthError` holds for net-ca's errors without net-ca depending on core.
 export { CODEX_OAUTH_ERROR_BRAND };
+
+// `util.inspect.custom` from the global symbol registry, as Node documents it: an `import` of
+// node:util builds its whole ES module view (17 more internal modules on Node 24) for one symbol.
+const INSPECT_CUSTOM = Symbol.for('nodejs.util.inspect.custom');
 
 /** The error codes net-ca raises: the same strings as core's `ErrorCodes`. */
 export const NetCaErrorCodes = {
@@ -45,7 +48,7 @@ export class NetCaError extends Error {
   }
 
   /** Keeps `cause` chains out of `inspect` output, where a fetch error could carry a request. */
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `${this.name} [${this.code}]: ${this.message}`;
   }
 
