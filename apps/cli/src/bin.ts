@@ -1,5 +1,6 @@
 import * as nodeModule from 'node:module';
 import { compileCacheDir } from './compile-cache-dir.js';
+import { liftoffOnFirstConnection } from './liftoff-on-first-connection.js';
 
 // Built as CommonJS (`dist/cli.cjs`), and loaded by bin/codex-oauth.js, which is CommonJS too
 // (bin/package.json): Node 20 starts an ES module entry through its asynchronous loader, which
@@ -17,15 +18,7 @@ if (enableCompileCache) {
   if (dir !== null) enableCompileCache(dir);
 }
 
-// Node 20's V8 (11.x) compiles undici's WebAssembly HTTP parser with TurboFan in the background as
-// soon as it parses a response: ~90 ms of CPU for the few answers a command reads, and the process
-// cannot exit until that compile ends (a sign-in lingered ~110 ms after printing its result; with
-// Liftoff alone, ~10 ms: bench/cli-signin.mjs). A flag of this process only, never the library's;
-// newer V8 (Node 22+) compiles WebAssembly lazily and tiers up only hot code, and there the flag
-// costs more than it saves. Set before main.js loads, so before undici can.
-if (process.versions.v8.startsWith('11.')) {
-  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
-}
+liftoffOnFirstConnection();
 
 type MainModule = typeof import('./main.js');
 const mainModule: Promise<MainModule> = process.features.require_module

@@ -10,8 +10,8 @@ import { sessionOptions } from '../session.js';
  * nothing. The only command that prints a secret, because that is its job.
  */
 export const token: CommandRun = async (ctx) => {
-  // On Node 20 the launcher (bin.ts) sets --liftoff-only for the whole CLI, so the TurboFan
-  // compile of undici's WebAssembly parser neither holds the exit nor costs ~35 MiB here.
+  // On Node 20 the launcher (bin.ts) sets --liftoff-only when undici first connects, so the
+  // TurboFan compile of undici's WebAssembly parser neither holds the exit nor costs ~35 MiB here.
   const { accessToken } = await getAccessToken({
     ...(await sessionOptions(ctx)),
     ...accountOptions(ctx),
