@@ -23,6 +23,10 @@ const WARMUP = 2;
 const BUDGET_MS = 100;
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
+// `--compare <bin>`: also signs in with another build of the CLI (its bin/codex-oauth.js, e.g. a
+// worktree at an older commit) in the same rounds, so a before/after is measured side by side.
+const compareAt = process.argv.indexOf('--compare');
+const compare = compareAt === -1 ? null : process.argv[compareAt + 1];
 if (!existsSync(join(root, 'apps/cli/dist/cli.cjs')))
   throw new Error('build the CLI first: pnpm turbo run build --filter=@codex-oauth/cli...');
 
@@ -88,7 +92,7 @@ function timedSpawn(command, args, env, cpu = false) {
 }
 
 /** `codex-oauth login --flow <flow>` on `node` in a fresh CODEX_HOME; times and a checked auth.json. */
-async function cliLogin(node, flow) {
+async function cliLogin(node, flow, bin = cli) {
   const home = mkdtempSync(join(tmpdir(), 'codex-oauth-bench-signin-'));
   homes.push(home);
   // Only what the CLI needs: NODE_EXTRA_CA_CERTS (set in some shells) would add ~55 ms to Node 20.
@@ -103,8 +107,8 @@ async function cliLogin(node, flow) {
   };
   const args =
     flow === 'browser'
-      ? [cli, 'login', '--flow', 'browser', '--port', '0', '--json']
-      : [cli, 'login', '--flow', 'device', '--no-open', '--json'];
+      ? [bin, 'login', '--flow', 'browser', '--port', '0', '--json']
+      : [bin, 'login', '--flow', 'device', '--no-open', '--json'];
   const run = await timedSpawn(node, args, env, true);
   if (run.code !== 0) throw new Error(`login --flow ${flow} exited ${run.code}: ${run.stderr}`);
   const authJson = join(home, 'auth.json');
@@ -216,6 +220,12 @@ const subjects = [
     { key: `${name} -e 0`, run: () => nodeStart(node) },
     { key: `${name} login browser`, run: () => cliLogin(node, 'browser') },
     { key: `${name} login device`, run: () => cliLogin(node, 'device') },
+    ...(compare
+      ? [
+          { key: `${name} compare browser`, run: () => cliLogin(node, 'browser', compare) },
+          { key: `${name} compare device`, run: () => cliLogin(node, 'device', compare) },
+        ]
+      : []),
   ]),
 ];
 const samples = new Map(subjects.map((s) => [s.key, []]));
@@ -265,6 +275,15 @@ console.log(
 );
 for (const [name] of nodes) {
   const start = med(`${name} -e 0`);
+  for (const flow of compare ? ['compare browser', 'compare device'] : []) {
+    const key = `${name} ${flow}`;
+    const above = med(key) - med(`bare ${flow.slice(8)}`);
+    console.log(
+      `  ${pad(name, 10)}${pad(flow.slice(8), 9)}${pad(ms(med(key)), 12)}${pad(ms(med(key, 'written')), 12)}` +
+        `${pad(ms(med(key, 'printed')), 12)}${pad('', 14)}${pad(ms(above), 11)}${pad('', 12)}` +
+        `${pad(ms(mean(key, 'cpuMs')), 9)}${pad('', 10)}(--compare build)`,
+    );
+  }
   for (const flow of ['browser', 'device']) {
     const key = `${name} login ${flow}`;
     const issuer = med(`bare ${flow}`);

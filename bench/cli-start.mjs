@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
 import { node24 } from '../scripts/node24.mjs';
+import { buildStatusBundles } from './lib/status-bundles.mjs';
 import { recordSummary } from './lib/summary.mjs';
 
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 40);
@@ -21,6 +22,10 @@ const withCodex = !process.argv.includes('--no-codex');
 // load moves every figure, so a before/after is only fair within one run.
 const compareIndex = process.argv.indexOf('--compare');
 const compare = compareIndex === -1 ? null : process.argv[compareIndex + 1];
+// `--bundle-probe`: also runs `status` from two single-file bundles of its whole path (ES module
+// and CommonJS, bench/lib/status-bundles.mjs): how far the plain build is from the budget, and
+// how far even one file is.
+const bundleProbe = process.argv.includes('--bundle-probe');
 const WARMUP = 3;
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
@@ -79,6 +84,8 @@ function codexPaths() {
 }
 
 const node = process.execPath;
+const probeDir = bundleProbe ? mkdtempSync(join(tmpdir(), 'codex-oauth-status-probe-')) : null;
+const probe = probeDir ? await buildStatusBundles(root, probeDir) : null;
 const unshare = process.platform === 'linux' ? unshareArgs() : null;
 const codex = codexPaths();
 const isolated = (argv) => ['unshare', [...unshare, ...argv]];
@@ -108,6 +115,18 @@ for (const { label, bin } of versions) {
     });
   }
   subjects.push({ name: `${label}: codex-oauth --help`, cmd: [bin, [cli, '--help']], expect: 0 });
+  if (probe) {
+    subjects.push({
+      name: `${label}: probe: status, one ES module`,
+      cmd: [bin, [probe.esm, 'status']],
+      expect: 0,
+    });
+    subjects.push({
+      name: `${label}: probe: status, one CommonJS file`,
+      cmd: [bin, [probe.cjs, 'status']],
+      expect: 0,
+    });
+  }
   if (compare) {
     subjects.push({
       name: `${label}: --compare status`,
@@ -179,6 +198,7 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
   }
 }
 rmSync(home, { recursive: true, force: true });
+if (probeDir) rmSync(probeDir, { recursive: true, force: true });
 
 const stat = (xs, q) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
@@ -224,6 +244,12 @@ for (const { label } of versions) {
   console.log(
     `  ${label}: codex-oauth --help / node -e 0       ${ratio(`${label}: codex-oauth --help`, base)}  (${cpuRatio(`${label}: codex-oauth --help`, base).slice(2)})`,
   );
+  for (const what of probe ? ['one ES module', 'one CommonJS file'] : []) {
+    const name = `${label}: probe: status, ${what}`;
+    console.log(
+      `  ${label}: probe: status, ${what.padEnd(17)} / node -e 0 ${ratio(name, base)}  (${cpuRatio(name, base).slice(2)})`,
+    );
+  }
   for (const what of compare ? ['status', '--help'] : []) {
     const name = `${label}: --compare ${what}`;
     console.log(

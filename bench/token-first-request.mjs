@@ -14,6 +14,10 @@ import { issuerWithHomes } from './lib/signed-in-homes.mjs';
 import { recordSummary } from './lib/summary.mjs';
 
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10);
+// `--compare <bin>`: also runs a refreshing `token` of another build of the CLI (its
+// bin/codex-oauth.js, e.g. a worktree at an older commit) in the same rounds.
+const compareAt = process.argv.indexOf('--compare');
+const compare = compareAt === -1 ? null : process.argv[compareAt + 1];
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'apps/cli/bin/codex-oauth.js');
 if (!existsSync(join(root, 'apps/cli/dist/cli.cjs')))
@@ -100,6 +104,9 @@ const scenarios = {
   fresh: (bin) => measure(bin, [cli, 'token'], fresh),
   bare: (bin) => measure(bin, ['-e', BARE, `${issuer.url}/oauth/token`], fresh),
   transport: (bin) => measure(bin, ['-e', NET_CA, `${issuer.url}/oauth/token`, netCaEntry], fresh),
+  ...(compare && {
+    compare: (bin) => signedIn(true).then((home) => measure(bin, [compare, 'token'], home)),
+  }),
 };
 const names = Object.keys(scenarios);
 const samples = new Map();
@@ -126,6 +133,7 @@ const LABELS = {
   fresh: 'codex-oauth token (fresh token)',
   bare: 'bare node:http POST',
   transport: 'net-ca fetch POST (transport alone)',
+  compare: '--compare: token (refreshes)',
 };
 console.log(`first request: ${RUNS} runs of each, medians (NODE_EXTRA_CA_CERTS unset)`);
 for (const { name } of binaries) {
@@ -143,7 +151,7 @@ for (const { name } of binaries) {
   for (const s of names) {
     const f = figures[s];
     console.log(
-      `    ${LABELS[s].padEnd(33)} wall ${f.wall.toFixed(0).padStart(4)} ms   print->exit ${f.linger.toFixed(1).padStart(5)} ms (max ${f.worstLinger.toFixed(1)})   peak ${f.peak.toFixed(1)} MiB`,
+      `    ${LABELS[s].padEnd(36)} wall ${f.wall.toFixed(0).padStart(4)} ms   print->exit ${f.linger.toFixed(1).padStart(5)} ms (max ${f.worstLinger.toFixed(1)})   peak ${f.peak.toFixed(1)} MiB`,
     );
   }
   const { refresh, fresh: noRequest, bare, transport } = figures;
