@@ -64,6 +64,35 @@ describe("core's main entry", () => {
     expect(signIn.some((url) => url.includes('env-detect'))).toBe(true);
   });
 
+  it('a browser sign-in loads the transport while the person is in the browser', async () => {
+    // undici (through net-ca) requires node:http2 at load: the marker. No request is made before
+    // the callback, so the issuer is a closed port. The list is taken before the cancel.
+    const loadedWhileWaiting = async (wait: string): Promise<string[]> => {
+      const script = `
+        const core = await import('@codex-oauth/core');
+        const pending = await core.beginLogin({
+          flow: 'browser', port: 0, storage: 'memory', issuer: 'http://127.0.0.1:9',
+          env: { CODEX_HOME: undefined, CODEX_OAUTH_ISSUER: undefined },
+        });
+        ${wait}
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const loaded = process.moduleLoadList.filter((m) => m.startsWith('NativeModule '));
+        await core.cancelLogin(pending);
+        console.log(JSON.stringify(loaded));`;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: here, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } },
+      );
+      return JSON.parse(stdout.trim()) as string[];
+    };
+    // Until the host awaits the sign-in (it shows the URL first), nothing is loaded for it.
+    expect(await loadedWhileWaiting('')).not.toContain('NativeModule http2');
+    expect(await loadedWhileWaiting('core.awaitLogin(pending).catch(() => {});')).toContain(
+      'NativeModule http2',
+    );
+  });
+
   it("loads neither node:http nor Node's bundled undici until a loopback server starts", async () => {
     const imported = await builtinsLoadedBy("await import('@codex-oauth/core');");
     expect(imported).not.toContain('NativeModule http');

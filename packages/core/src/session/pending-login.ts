@@ -3,6 +3,7 @@ import type { TokenSet } from '../model/auth-record.js';
 import { CodexOAuthError, ErrorCodes, isCodexOAuthError } from '../model/errors.js';
 import type { BrowserLogin } from '../protocol/browser-flow.js';
 import type { DeviceLogin } from '../protocol/device-login.js';
+import { warmUpTransport } from '../transport/transport.js';
 import { resolveContext, type SessionContext } from './context.js';
 import { finishLogin } from './finish-login.js';
 import {
@@ -215,6 +216,10 @@ export function awaitLogin(
   internal.awaiting ??= (async () => {
     const onEvent = options.onEvent ?? internal.options.onEvent;
     internal.onEvent = onEvent;
+    // The person is in the browser now, for seconds: load the transport (undici, the CA bundle)
+    // meanwhile, so that the exchange after the callback is one round trip instead of a module
+    // load and then the round trip. A failure (a bad CA bundle) is the exchange's to report.
+    if (pending.flow === 'browser_code') warmUpTransport(internal.ctx.fetch).catch(() => undefined);
     try {
       const { tokens, flowUsed } = await waitForTokens(internal, pending.warnings, onEvent);
       return await finishLogin({
