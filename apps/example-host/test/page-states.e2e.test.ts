@@ -1,13 +1,13 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startLoopbackServer } from '@codex-oauth/core';
-import { DEFAULT_ACCOUNT, type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import { DEFAULT_ACCOUNT, type FakeIssuer } from '@codex-oauth/fake-issuer';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ExampleHost, type HostConfig, startExampleHost } from '../src/index.js';
-import { chromiumMissing, launchBrowser, type TestBrowser } from './helpers/browser.js';
+import { chromiumMissing, type TestBrowser } from './helpers/browser.js';
 import { holdAuthorize } from './helpers/hold-authorize.js';
+import { useHostInChromium } from './helpers/host-in-chromium.js';
 
 // Every state of the page a person meets, in headless Chromium against the fake issuer, with a
 // screenshot of each in test-output/states/ (gitignored). The assertions are on the DOM; the
@@ -50,37 +50,18 @@ describe.skipIf(chromiumMissing)(
     let page: Page;
     let config: HostConfig;
 
-    beforeAll(async () => {
-      codexHome = await mkdtemp(join(tmpdir(), 'example-host-states-'));
-      issuer = await startFakeIssuer({ registeredPorts: 'any', accessTokenTtlSeconds: 3600 });
-      config = {
-        issuer: issuer.url,
-        port: 0,
-        loginPort: 0,
-        codexHome,
-        defaultStorage: 'memory',
-        codexBin: join(codexHome, 'no-such-codex'),
-      };
-      host = await startExampleHost(config);
-      // A person in New York: the expiry must name that zone.
-      browser = await launchBrowser({ timezoneId: 'America/New_York', locale: 'en-US' });
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await host?.close();
-      await issuer?.stop();
-      if (codexHome) await rm(codexHome, { recursive: true, force: true });
-    });
-
-    beforeEach(async () => {
-      await browser.context.clearCookies();
-      page = await browser.context.newPage();
-    });
-
-    afterEach(async () => {
-      for (const open of browser.context.pages()) await open.close();
-    });
+    useHostInChromium(
+      {
+        homePrefix: 'example-host-states-',
+        issuer: { accessTokenTtlSeconds: 3600 },
+        // A person in New York: the expiry must name that zone.
+        launch: { timezoneId: 'America/New_York', locale: 'en-US' },
+        openHost: false,
+      },
+      (fixture) => {
+        ({ issuer, host, browser, codexHome, page, config } = fixture);
+      },
+    );
 
     it('first load, pending, signed in (zone + relative expiry), back on the host, signed out', async () => {
       await page.goto(host.url);

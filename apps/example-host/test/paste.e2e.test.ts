@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_ACCOUNT, type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import { DEFAULT_ACCOUNT, type FakeIssuer } from '@codex-oauth/fake-issuer';
 import type { CDPSession, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ExampleHost, startExampleHost } from '../src/index.js';
-import { chromiumMissing, launchBrowser, type TestBrowser } from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { ExampleHost } from '../src/index.js';
+import { chromiumMissing, type TestBrowser } from './helpers/browser.js';
+import { useHostInChromium } from './helpers/host-in-chromium.js';
 
 const SIGNED_IN = `Signed in as ${DEFAULT_ACCOUNT.email}, ${DEFAULT_ACCOUNT.planType}`;
 
@@ -20,39 +18,10 @@ describe.skipIf(chromiumMissing)(
     let issuer: FakeIssuer;
     let host: ExampleHost;
     let browser: TestBrowser;
-    let codexHome: string;
     let page: Page;
 
-    beforeAll(async () => {
-      codexHome = await mkdtemp(join(tmpdir(), 'example-host-paste-'));
-      issuer = await startFakeIssuer({ registeredPorts: 'any' });
-      host = await startExampleHost({
-        issuer: issuer.url,
-        port: 0,
-        loginPort: 0,
-        codexHome,
-        defaultStorage: 'memory',
-        codexBin: join(codexHome, 'no-such-codex'),
-      });
-      browser = await launchBrowser();
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await host?.close();
-      await issuer?.stop();
-      if (codexHome) await rm(codexHome, { recursive: true, force: true });
-    });
-
-    beforeEach(async () => {
-      await browser.context.clearCookies();
-      page = await browser.context.newPage();
-      await page.goto(host.url);
-      await page.locator('#status', { hasText: 'Signed out' }).waitFor();
-    });
-
-    afterEach(async () => {
-      for (const open of browser.context.pages()) await open.close();
+    useHostInChromium({ homePrefix: 'example-host-paste-' }, (fixture) => {
+      ({ issuer, host, browser, page } = fixture);
     });
 
     /**

@@ -1,17 +1,12 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DEFAULT_ACCOUNT,
-  type FakeIssuer,
-  type IssuedGrant,
-  startFakeIssuer,
-} from '@codex-oauth/fake-issuer';
+import { DEFAULT_ACCOUNT, type FakeIssuer, type IssuedGrant } from '@codex-oauth/fake-issuer';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ExampleHost, type HostConfig, startExampleHost } from '../src/index.js';
-import { chromiumMissing, launchBrowser, type TestBrowser } from './helpers/browser.js';
+import { chromiumMissing, type TestBrowser } from './helpers/browser.js';
+import { useHostInChromium } from './helpers/host-in-chromium.js';
 
 const OUTPUT = new URL('../test-output/', import.meta.url);
 const SIGNED_IN = `Signed in as ${DEFAULT_ACCOUNT.email}, ${DEFAULT_ACCOUNT.planType}`;
@@ -28,38 +23,8 @@ describe.skipIf(chromiumMissing)(
     let page: Page;
     let hostConfig: HostConfig;
 
-    beforeAll(async () => {
-      codexHome = await mkdtemp(join(tmpdir(), 'example-host-home-'));
-      issuer = await startFakeIssuer({ registeredPorts: 'any' });
-      hostConfig = {
-        issuer: issuer.url,
-        port: 0,
-        loginPort: 0,
-        codexHome,
-        defaultStorage: 'memory',
-        codexBin: join(codexHome, 'no-such-codex'),
-      };
-      host = await startExampleHost(hostConfig);
-      browser = await launchBrowser();
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await host?.close();
-      await issuer?.stop();
-      if (codexHome) await rm(codexHome, { recursive: true, force: true });
-    });
-
-    beforeEach(async () => {
-      // A fresh cookie is a fresh browser session on the host.
-      await browser.context.clearCookies();
-      page = await browser.context.newPage();
-      await page.goto(host.url);
-      await page.locator('#status', { hasText: 'Signed out' }).waitFor();
-    });
-
-    afterEach(async () => {
-      for (const open of browser.context.pages()) await open.close();
+    useHostInChromium({ homePrefix: 'example-host-home-' }, (fixture) => {
+      ({ issuer, host, browser, codexHome, page, config: hostConfig } = fixture);
     });
 
     it('signs in through the browser flow in a new tab and shows the account', async () => {
