@@ -2,7 +2,12 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { type AddressInfo, connect, type Socket } from 'node:net';
-import type { CertificateFiles } from '@codex-oauth/test-support/throwaway-ca';
+import {
+  type CertificateFiles,
+  createThrowawayCa,
+  type ThrowawayCa,
+} from '@codex-oauth/test-support/throwaway-ca';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A loopback server and how to stop it. */
 export interface Running<S> {
@@ -124,4 +129,24 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & { co
     return error as Error & { code?: string };
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * One throwaway CA and an HTTPS server with its leaf certificate for a whole test file: `use`
+ * receives both once they run, and both are gone after the file's last test.
+ */
+export function useThrowawayHttps(
+  use: (pki: ThrowawayCa, server: Running<HttpsServer>) => void,
+): void {
+  let pki: ThrowawayCa | undefined;
+  let server: Running<HttpsServer> | undefined;
+  beforeAll(async () => {
+    pki = await createThrowawayCa();
+    server = await startHttpsServer(pki.leaf);
+    use(pki, server);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await pki?.cleanup();
+  });
 }

@@ -2,12 +2,8 @@ import { once } from 'node:events';
 import type { Server } from 'node:https';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { inspect } from 'node:util';
-import {
-  createThrowawayCa,
-  opensslUnavailableReason,
-  type ThrowawayCa,
-} from '@codex-oauth/test-support/throwaway-ca';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslUnavailableReason, type ThrowawayCa } from '@codex-oauth/test-support/throwaway-ca';
+import { describe, expect, it } from 'vitest';
 import {
   classifyNetworkError,
   createFetch,
@@ -15,20 +11,16 @@ import {
   NetCaError,
   NetCaErrorCodes,
 } from '../src/index.js';
-import { type Running, rejection, startHttpsServer } from './helpers.js';
+import { type Running, rejection, useThrowawayHttps } from './helpers.js';
 
 const reason = await opensslUnavailableReason();
 
 describe.skipIf(reason)(`more transport cases${reason ? ` (skipped: ${reason})` : ''}`, () => {
   let pki: ThrowawayCa;
   let server: Running<Server>;
-  beforeAll(async () => {
-    pki = await createThrowawayCa();
-    server = await startHttpsServer(pki.leaf);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await pki?.cleanup();
+  useThrowawayHttps((ca, https) => {
+    pki = ca;
+    server = https;
   });
 
   it('maps a TLS handshake that never finishes to REQUEST_TIMEOUT (connect timeout)', async () => {

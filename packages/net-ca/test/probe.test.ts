@@ -2,16 +2,12 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import {
-  createThrowawayCa,
-  opensslUnavailableReason,
-  type ThrowawayCa,
-} from '@codex-oauth/test-support/throwaway-ca';
+import { opensslUnavailableReason, type ThrowawayCa } from '@codex-oauth/test-support/throwaway-ca';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaFromEnv } from '../src/ca-bundle.js';
 import { classifyNetworkError } from '../src/classify-error.js';
 import { probeDirect } from '../src/probe.js';
-import { closedPort, type Running, rejection, startHttpsServer } from './helpers.js';
+import { closedPort, type Running, rejection, useThrowawayHttps } from './helpers.js';
 
 // probeDirect is doctor's undici-free GET: the same trust list as the transport, a bounded body,
 // the socket's own errors for the classifier. Real servers on 127.0.0.1 throughout.
@@ -80,13 +76,9 @@ const reason = await opensslUnavailableReason();
 describe.skipIf(reason)(`probeDirect over TLS${reason ? ` (skipped: ${reason})` : ''}`, () => {
   let pki: ThrowawayCa;
   let server: Running<HttpsServer>;
-  beforeAll(async () => {
-    pki = await createThrowawayCa();
-    server = await startHttpsServer(pki.leaf);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await pki?.cleanup();
+  useThrowawayHttps((ca, https) => {
+    pki = ca;
+    server = https;
   });
 
   it('trusts the CA bundle it is given', async () => {
