@@ -11,7 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startFakeIssuer } from '../packages/fake-issuer/dist/index.js';
 import { node24 } from '../scripts/node24.mjs';
-import { buildStatusBundles } from './lib/status-bundles.mjs';
+import {
+  buildEmptyModuleChain,
+  buildStatusBundles,
+  statusModuleFiles,
+} from './lib/status-bundles.mjs';
 import { recordSummary } from './lib/summary.mjs';
 
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 40);
@@ -24,7 +28,8 @@ const compareIndex = process.argv.indexOf('--compare');
 const compare = compareIndex === -1 ? null : process.argv[compareIndex + 1];
 // `--bundle-probe`: also runs `status` from two single-file bundles of its whole path (ES module
 // and CommonJS, bench/lib/status-bundles.mjs): how far the plain build is from the budget, and
-// how far even one file is.
+// how far even one file is; and a chain of as many empty ES modules as `status` loads: what the
+// module count alone costs, before any code runs.
 const bundleProbe = process.argv.includes('--bundle-probe');
 const WARMUP = 3;
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -86,6 +91,9 @@ function codexPaths() {
 const node = process.execPath;
 const probeDir = bundleProbe ? mkdtempSync(join(tmpdir(), 'codex-oauth-status-probe-')) : null;
 const probe = probeDir ? await buildStatusBundles(root, probeDir) : null;
+const statusModules = probe ? statusModuleFiles(root).length : 0;
+const emptyChain = probe ? buildEmptyModuleChain(probeDir, statusModules) : null;
+const chainName = `probe: ${statusModules} empty ES modules`;
 const unshare = process.platform === 'linux' ? unshareArgs() : null;
 const codex = codexPaths();
 const isolated = (argv) => ['unshare', [...unshare, ...argv]];
@@ -126,6 +134,7 @@ for (const { label, bin } of versions) {
       cmd: [bin, [probe.cjs, 'status']],
       expect: 0,
     });
+    subjects.push({ name: `${label}: ${chainName}`, cmd: [bin, [emptyChain]], expect: 0 });
   }
   if (compare) {
     subjects.push({
@@ -248,6 +257,12 @@ for (const { label } of versions) {
     const name = `${label}: probe: status, ${what}`;
     console.log(
       `  ${label}: probe: status, ${what.padEnd(17)} / node -e 0 ${ratio(name, base)}  (${cpuRatio(name, base).slice(2)})`,
+    );
+  }
+  if (probe) {
+    const name = `${label}: ${chainName}`;
+    console.log(
+      `  ${label}: ${chainName} (status loads ${statusModules}) / node -e 0 ${ratio(name, base)}  (${cpuRatio(name, base).slice(2)})`,
     );
   }
   for (const what of compare ? ['status', '--help'] : []) {
