@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { codexRecordCodec } from '../src/store/record-codec.js';
+import { makeTestRecord } from '../src/testing/test-records.js';
 
 // The built main entry, as a program imports it (`pnpm build` first, as for every package test
 // that runs dist). Importing core must not load `node:http`: on Node 22+ the ES-module view of it
@@ -105,5 +110,31 @@ describe("core's main entry", () => {
       });
       await server.close();`);
     expect(started).toContain('NativeModule http');
+  });
+
+  it('reads a fresh token without loading node:crypto or node:net', async () => {
+    // A program that only reads its token (`codex-oauth token`, a host calling getAccessToken)
+    // pays for neither: the loopback's state check, its page hash and its port cancel are a
+    // sign-in's, and take them when they run (~8 ms of CPU on Node 24 for crypto alone).
+    const home = await mkdtemp(join(tmpdir(), 'core-entry-'));
+    try {
+      const record = codexRecordCodec.serialize(makeTestRecord(), null, { swap: false });
+      await writeFile(join(home, 'auth.json'), record, { mode: 0o600 });
+      const read = await builtinsLoadedBy(`
+        const core = await import('@codex-oauth/core');
+        const { accessToken } = await core.getAccessToken({
+          codexHome: ${JSON.stringify(home)}, storage: 'file',
+        });
+        if (accessToken.split('.').length !== 3) throw new Error('no access token');`);
+      expect(read).not.toContain('NativeModule crypto');
+      expect(read).not.toContain('NativeModule net');
+      // So this test can tell: a sign-in's state (random bytes) loads crypto.
+      const state = await builtinsLoadedBy(`
+        const core = await import('@codex-oauth/core');
+        core.generateState();`);
+      expect(state).toContain('NativeModule crypto');
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { connect } from 'node:net';
 import { CodexOAuthError, cancelledError, ErrorCodes } from '../model/errors.js';
 import { claimPort, releasePort } from './held-ports.js';
 import { describePortOwner } from './port-owner.js';
@@ -124,7 +123,8 @@ function listen(server: Server, port: number): Promise<void> {
  * socket. Failures are ignored: the holder may be anything, and the retries decide.
  */
 function requestCancel(port: number): () => void {
-  const socket = connect({ host: LOOPBACK_HOST, port });
+  // Taken here, not imported: only a port that is already taken needs it.
+  const socket = process.getBuiltinModule('node:net').connect({ host: LOOPBACK_HOST, port });
   socket.setTimeout(CANCEL_TIMEOUT_MS, () => socket.destroy());
   socket.on('error', () => {});
   socket.on('data', () => {});

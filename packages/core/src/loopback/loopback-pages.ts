@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
 /**
@@ -7,12 +6,17 @@ import type { ServerResponse } from 'node:http';
  * never sniffed as another type, and HTML may load nothing but its own inline style.
  */
 
-const STYLE =
+/** The pages' only style, inline. */
+export const STYLE =
   'body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;' +
   'color:#1f2328;line-height:1.5}h1{font-size:1.4rem}code{background:#f6f8fa;padding:0 .3em}';
 
-// A hash instead of 'unsafe-inline': the page can style itself and nothing else can run.
-const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
+// A hash instead of 'unsafe-inline': the page can style itself and nothing else can run. Written
+// out rather than computed at load, so that importing core (every `getAccessToken` caller) does
+// not load node:crypto for a page only a browser sign-in serves; a test checks it is STYLE's
+// SHA-256, so the two cannot drift apart.
+/** SHA-256 of {@link STYLE}, base64: the page CSP's `style-src` hash. */
+export const STYLE_HASH = 'MjkO5UfeiiElnk27Siwglhad0P6LmbiMb8uCfaA8KKI=';
 
 /** The CSP of every answer: no scripts, no loads, no framing, no forms. */
 const PAGE_CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;

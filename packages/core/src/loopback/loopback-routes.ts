@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { cancelledError } from '../model/errors.js';
 import { emit, type OAuthEvent } from '../model/events.js';
+import { sameSecret } from '../model/same-secret.js';
 import type { LoginState } from './login-state.js';
 import { authorizationError, exchangeError, missingCodeError } from './loopback-outcomes.js';
 import {
@@ -142,8 +142,5 @@ async function callback<T>(
 }
 
 function sameState(got: string | null, expected: string): boolean {
-  if (got === null) return false;
-  const a = Buffer.from(got);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return got !== null && sameSecret(got, expected);
 }

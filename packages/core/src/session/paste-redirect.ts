@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { CodexOAuthError, ErrorCodes } from '../model/errors.js';
+import { sameSecret } from '../model/same-secret.js';
 
 /**
  * Reading what a person pasted: the address the browser was sent to after signing in
@@ -111,7 +111,7 @@ export function readPastedRedirect(
   if (state === null || state === '') {
     throw rejected(code || error ? 'incomplete' : 'not_a_redirect');
   }
-  if (!sameState(state, expected)) {
+  if (!sameSecret(state, expected)) {
     throw rejected(expected.startsWith(state) ? 'incomplete' : 'state_mismatch');
   }
   if (error !== null) return { kind: 'error', error, description: query.get('error_description') };
@@ -128,12 +128,6 @@ function queryOf(clean: string): URLSearchParams | null {
   // A pasted address without a query is not a redirect, whatever `=` its path holds.
   if (mark < 0 && /^[a-z][\w+.-]*:\/\/|\//i.test(query)) return null;
   return new URLSearchParams(query);
-}
-
-function sameState(got: string, expected: string): boolean {
-  const a = Buffer.from(got);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 type Message = (redirectUri: string) => string;
