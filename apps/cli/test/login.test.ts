@@ -25,7 +25,9 @@ describe('login --flow browser', () => {
     expect(r.stderr).toContain('Signed in as user@example.test (pro, workspace');
     expect(r.stdout).toBe('');
     // The BROWSER script followed the redirect through the loopback callback to the success page.
-    expect(await readFile(log, 'utf8')).toContain('200 /success');
+    // It is a child of the CLI and writes its log after reading the page, so it may still be
+    // writing when the CLI has exited: wait for its line, as the slow-browser test below does.
+    expect(await firstLine(log)).toContain('200 /success');
     const stored = JSON.parse(await readFile(join(home, 'auth.json'), 'utf8'));
     expect(stored.auth_mode).toBe('chatgpt');
     expect(issuer.isLive(stored.tokens.refresh_token)).toBe(true);
