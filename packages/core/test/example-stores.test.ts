@@ -2,15 +2,15 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jsonFileStore } from '../examples/json-file-store.js';
 import { mapStore } from '../examples/map-store.js';
 import { getAccessToken, login, logout, refresh, status } from '../src/session/index.js';
 import type { TokenStore } from '../src/store/token-store.js';
 import { describeTokenStore } from '../src/testing/describe-token-store.js';
 import { makeTestJwt } from '../src/testing/test-records.js';
-import { baseOptions, tempHome } from './helpers/session-fixtures.js';
+import { baseOptions, type TempHome, useIssuerAndHome } from './helpers/session-fixtures.js';
 
 // The two stores of the README's "Write your own store", written only from it: they must pass
 // the suite and carry a whole session through the `store` option.
@@ -48,14 +48,9 @@ describe.each([
   ['json-file', () => jsonFileStore(join(root, `session-${Math.random()}.json`)), true],
 ] as const)('a session through the README example %s store', (kind, make, persistent) => {
   let fake: FakeIssuer;
-  let home: Awaited<ReturnType<typeof tempHome>>;
-  beforeEach(async () => {
-    fake = await startFakeIssuer({ registeredPorts: 'any' });
-    home = await tempHome();
-  });
-  afterEach(async () => {
-    await fake.stop();
-    await home.cleanup();
+  let home: TempHome;
+  useIssuerAndHome((sandbox) => {
+    ({ fake, home } = sandbox);
   });
 
   it('login, status, getAccessToken x20 (one refresh), refresh, logout', async () => {

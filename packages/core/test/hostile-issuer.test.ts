@@ -3,15 +3,13 @@ import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import { startDeviceLogin } from '../src/protocol/device-login.js';
-import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/protocol/openai/authorize-url.js';
 import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
 import { requestUserCode } from '../src/protocol/openai/user-code.js';
-import { generatePkce, generateState } from '../src/protocol/pkce.js';
 import { refreshTokens } from '../src/protocol/refresh.js';
 import { revokeToken } from '../src/protocol/revoke.js';
-import { exchangeAuthorizationCode } from '../src/protocol/token-exchange.js';
 import { resolveFetch } from '../src/transport/http.js';
 import { USER_AGENT } from '../src/transport/user-agent.js';
+import { signInWithCode } from './helpers/code-sign-in.js';
 
 // Issue 13: answers that broke the client before the transport had a total deadline, a size
 // cap and value-based redaction. Every fault is served by the local fake issuer.
@@ -28,26 +26,7 @@ const noWait = async () => {};
 const TOKEN = '/oauth/token';
 const POLL = '/api/accounts/deviceauth/token';
 
-async function signIn() {
-  const provider = openaiProfile({ issuer: fake.url, env: {} });
-  const pkce = await generatePkce();
-  const redirectUri = loopbackRedirectUri(40200);
-  const url = buildAuthorizeUrl({
-    profile: provider,
-    redirectUri,
-    codeChallenge: pkce.challenge,
-    state: generateState(),
-  });
-  const code = new URL(await fake.authorize(url)).searchParams.get('code')!;
-  const tokens = await exchangeAuthorizationCode({
-    fetch,
-    provider,
-    code,
-    redirectUri,
-    codeVerifier: pkce.verifier,
-  });
-  return { provider, tokens };
-}
+const signIn = () => signInWithCode(fake, fetch);
 
 /** The rejection of `promise` in the shape of a codex-oauth error (null when it resolved). */
 type Failure = { code: string; message: string; cause: { code: string; message: string } };

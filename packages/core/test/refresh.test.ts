@@ -1,13 +1,11 @@
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
-import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/protocol/openai/authorize-url.js';
 import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
-import { generatePkce, generateState } from '../src/protocol/pkce.js';
 import { refreshTokens } from '../src/protocol/refresh.js';
-import { exchangeAuthorizationCode } from '../src/protocol/token-exchange.js';
 import { resolveFetch } from '../src/transport/http.js';
 import { USER_AGENT } from '../src/transport/user-agent.js';
+import { signInWithCode } from './helpers/code-sign-in.js';
 
 let fake: FakeIssuer;
 beforeEach(async () => {
@@ -18,26 +16,7 @@ afterEach(() => fake.stop());
 const fetch = resolveFetch({ env: {} });
 const noWait = async () => {};
 
-async function signIn(env: Record<string, string> = {}) {
-  const provider = openaiProfile({ issuer: fake.url, env });
-  const pkce = await generatePkce();
-  const redirectUri = loopbackRedirectUri(40200);
-  const url = buildAuthorizeUrl({
-    profile: provider,
-    redirectUri,
-    codeChallenge: pkce.challenge,
-    state: generateState(),
-  });
-  const code = new URL(await fake.authorize(url)).searchParams.get('code')!;
-  const tokens = await exchangeAuthorizationCode({
-    fetch,
-    provider,
-    code,
-    redirectUri,
-    codeVerifier: pkce.verifier,
-  });
-  return { provider, tokens };
-}
+const signIn = (env: Record<string, string> = {}) => signInWithCode(fake, fetch, env);
 
 const refreshes = () => fake.requests.filter((r) => r.path === '/oauth/token' && r.json);
 

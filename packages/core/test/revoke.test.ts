@@ -1,13 +1,11 @@
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
-import { buildAuthorizeUrl, loopbackRedirectUri } from '../src/protocol/openai/authorize-url.js';
 import { openaiProfile } from '../src/protocol/openai/provider-openai.js';
-import { generatePkce, generateState } from '../src/protocol/pkce.js';
 import { refreshTokens } from '../src/protocol/refresh.js';
 import { revokeToken } from '../src/protocol/revoke.js';
-import { exchangeAuthorizationCode } from '../src/protocol/token-exchange.js';
 import { resolveFetch } from '../src/transport/http.js';
+import { signInWithCode } from './helpers/code-sign-in.js';
 
 let fake: FakeIssuer;
 beforeEach(async () => {
@@ -17,28 +15,7 @@ afterEach(() => fake.stop());
 
 const fetch = resolveFetch({ env: {} });
 
-async function signIn() {
-  const provider = openaiProfile({ issuer: fake.url, env: {} });
-  const pkce = await generatePkce();
-  const redirectUri = loopbackRedirectUri(40300);
-  const url = buildAuthorizeUrl({
-    profile: provider,
-    redirectUri,
-    codeChallenge: pkce.challenge,
-    state: generateState(),
-  });
-  const code = new URL(await fake.authorize(url)).searchParams.get('code')!;
-  return {
-    provider,
-    tokens: await exchangeAuthorizationCode({
-      fetch,
-      provider,
-      code,
-      redirectUri,
-      codeVerifier: pkce.verifier,
-    }),
-  };
-}
+const signIn = () => signInWithCode(fake, fetch);
 
 describe('revokeToken (OpenAI)', () => {
   it('posts upstream’s JSON body and kills the grant', async () => {

@@ -1,5 +1,5 @@
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import type { OAuthEvent } from '../src/model/events.js';
 import {
@@ -20,18 +20,14 @@ import {
   freePort,
   probes,
   recorder,
-  tempHome,
+  type TempHome,
+  useIssuerAndHome,
 } from './helpers/session-fixtures.js';
 
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-beforeEach(async () => {
-  fake = await startFakeIssuer({ registeredPorts: 'any' });
-  home = await tempHome();
-});
-afterEach(async () => {
-  await fake.stop();
-  await home.cleanup();
+let home: TempHome;
+useIssuerAndHome((sandbox) => {
+  ({ fake, home } = sandbox);
 });
 
 const USERCODE = '/api/accounts/deviceauth/usercode';

@@ -1,24 +1,21 @@
 import { request } from 'node:http';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { describe, expect, it } from 'vitest';
 import { CodexOAuthError } from '../src/model/errors.js';
-import { awaitLogin, beginLogin, cancelLogin, logout } from '../src/session/index.js';
-import { baseOptions, tempHome } from './helpers/session-fixtures.js';
+import { awaitLogin, beginLogin, cancelLogin } from '../src/session/index.js';
+import { baseOptions, type TempHome, useIssuerAndHome } from './helpers/session-fixtures.js';
 
 // The host options of beginLogin (successPage, takeOverPort) through the session API, against the
 // fake issuer with real loopback servers.
 
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-beforeEach(async () => {
-  fake = await startFakeIssuer({ registeredPorts: 'any', deviceAutoApprove: false });
-  home = await tempHome();
-});
-afterEach(async () => {
-  await logout({ ...baseOptions(fake, home.dir), storage: 'memory', revoke: false });
-  await fake.stop();
-  await home.cleanup();
-});
+let home: TempHome;
+useIssuerAndHome(
+  (sandbox) => {
+    ({ fake, home } = sandbox);
+  },
+  { issuer: { deviceAutoApprove: false }, signOutMemory: true },
+);
 
 /** GET without following redirects: status and Location. */
 function get(url: string): Promise<{ status: number; location: string | undefined; body: string }> {

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import {
   awaitLogin,
@@ -21,21 +21,19 @@ import {
   canBind,
   mintedSecrets,
   recorder,
-  tempHome,
+  type TempHome,
+  useIssuerAndHome,
 } from './helpers/session-fixtures.js';
 
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-beforeEach(async () => {
-  fake = await startFakeIssuer({ registeredPorts: 'any', deviceAutoApprove: false });
-  home = await tempHome();
-});
-afterEach(async () => {
-  // The memory storage is shared per process: sign out so tests stay independent.
-  await logout({ ...baseOptions(fake, home.dir), storage: 'memory', revoke: false });
-  await fake.stop();
-  await home.cleanup();
-});
+let home: TempHome;
+// The memory storage is shared per process: sign out so tests stay independent.
+useIssuerAndHome(
+  (sandbox) => {
+    ({ fake, home } = sandbox);
+  },
+  { issuer: { deviceAutoApprove: false }, signOutMemory: true },
+);
 
 describe.each(['file', 'memory'] as const)('session API with storage %s', (storage) => {
   const opts = (extra = {}) => ({ ...baseOptions(fake, home.dir), storage, ...extra });

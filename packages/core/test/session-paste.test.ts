@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import type { OAuthEvent } from '../src/model/events.js';
 import {
@@ -23,7 +23,9 @@ import {
   mintedSecrets,
   probes,
   recorder,
+  type TempHome,
   tempHome,
+  useIssuerAndHome,
 } from './helpers/session-fixtures.js';
 
 // Every channel of one sign-in, driven for real: the fake issuer over loopback HTTP plays the
@@ -31,14 +33,9 @@ import {
 // sign-in up to the redirect, whose address it returns without loading it), and the test pastes.
 
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-beforeEach(async () => {
-  fake = await startFakeIssuer({ registeredPorts: 'any' });
-  home = await tempHome();
-});
-afterEach(async () => {
-  await fake.stop();
-  await home.cleanup();
+let home: TempHome;
+useIssuerAndHome((sandbox) => {
+  ({ fake, home } = sandbox);
 });
 
 const TOKEN = '/oauth/token';

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { expect, it } from 'vitest';
 import { login } from '../src/session/index.js';
-import { baseOptions, tempHome } from './helpers/session-fixtures.js';
+import { baseOptions, type TempHome, useIssuerAndHome } from './helpers/session-fixtures.js';
 
 const PROCESSES = 16;
 const child = fileURLToPath(new URL('./helpers/session-storm-child.mjs', import.meta.url));
@@ -24,22 +24,16 @@ function staleReason(): string | null {
 const skip = staleReason();
 
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
+let home: TempHome;
 // The issuer's clock runs two hours behind during the sign-in, so its tokens are born expired
 // (due whatever the refresh window); refreshed ones, minted on the real clock, live an hour.
 let skew = 0;
-beforeEach(async () => {
-  fake = await startFakeIssuer({
-    registeredPorts: 'any',
-    accessTokenTtlSeconds: 3600,
-    now: () => Date.now() + skew,
-  });
-  home = await tempHome();
-});
-afterEach(async () => {
-  await fake.stop();
-  await home.cleanup();
-});
+useIssuerAndHome(
+  (sandbox) => {
+    ({ fake, home } = sandbox);
+  },
+  { issuer: { accessTokenTtlSeconds: 3600, now: () => Date.now() + skew } },
+);
 
 it.skipIf(skip !== null)(
   `refresh storm: ${PROCESSES} processes, one expired auth.json -> exactly one refresh${skip ? ` (skipped: ${skip})` : ''}`,

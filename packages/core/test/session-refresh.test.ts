@@ -1,29 +1,31 @@
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
 import { memoryStore } from '@codex-oauth/store-memory';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
-import { getAccessToken, login, logout, refresh, status } from '../src/session/index.js';
+import { getAccessToken, login, refresh, status } from '../src/session/index.js';
 import type { FetchLike } from '../src/transport/http.js';
-import { baseOptions, probes, recorder, tempHome } from './helpers/session-fixtures.js';
+import {
+  baseOptions,
+  probes,
+  recorder,
+  type TempHome,
+  useIssuerAndHome,
+} from './helpers/session-fixtures.js';
 
 const WINDOW = { refreshWindowMs: 300_000 };
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-beforeEach(async () => {
-  // Sign-ins mint 60-second tokens, due at once under the explicit 5-minute window these tests
-  // set (WINDOW); refreshed ones live an hour. The default window is tested in claims.test.ts.
-  fake = await startFakeIssuer({
-    registeredPorts: 'any',
-    accessTokenTtlSeconds: 60,
-    refreshedAccessTokenTtlSeconds: 3600,
-  });
-  home = await tempHome();
-});
-afterEach(async () => {
-  await logout({ ...baseOptions(fake, home.dir), storage: 'memory', revoke: false });
-  await fake.stop();
-  await home.cleanup();
-});
+let home: TempHome;
+// Sign-ins mint 60-second tokens, due at once under the explicit 5-minute window these tests
+// set (WINDOW); refreshed ones live an hour. The default window is tested in claims.test.ts.
+useIssuerAndHome(
+  (sandbox) => {
+    ({ fake, home } = sandbox);
+  },
+  {
+    issuer: { accessTokenTtlSeconds: 60, refreshedAccessTokenTtlSeconds: 3600 },
+    signOutMemory: true,
+  },
+);
 
 describe.each(['file', 'memory'] as const)('refresh coordination, storage %s', (storage) => {
   const opts = (extra = {}) => ({ ...baseOptions(fake, home.dir), storage, ...WINDOW, ...extra });

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
 import { memoryStore } from '@codex-oauth/store-memory';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import {
   authorizeUrl,
@@ -13,20 +13,15 @@ import {
   refresh,
   status,
 } from '../src/session/index.js';
-import { baseOptions, tempHome } from './helpers/session-fixtures.js';
+import { baseOptions, type TempHome, useIssuerAndHome } from './helpers/session-fixtures.js';
 
 // Issue 22 in the library: a refused refresh is remembered for status(), logout says whether it
 // revoked, an API key is stored as Codex stores it, and authorizeUrl refuses a port it cannot name.
 
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-beforeEach(async () => {
-  fake = await startFakeIssuer({ registeredPorts: 'any' });
-  home = await tempHome();
-});
-afterEach(async () => {
-  await fake.stop();
-  await home.cleanup();
+let home: TempHome;
+useIssuerAndHome((sandbox) => {
+  ({ fake, home } = sandbox);
 });
 
 const refusalFile = () => join(home.dir, 'codex-oauth', 'refused-refresh.json');

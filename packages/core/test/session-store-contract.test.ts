@@ -1,25 +1,25 @@
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import { getAccessToken, login, logout, status } from '../src/session/index.js';
 import { resolveStore } from '../src/session/resolve-store.js';
 import { defineTokenStore } from '../src/store/define-token-store.js';
 import type { TokenStore, TokenStoreDescription } from '../src/store/token-store.js';
 import { makeTestJwt } from '../src/testing/test-records.js';
-import { baseOptions, recorder, tempHome } from './helpers/session-fixtures.js';
+import {
+  baseOptions,
+  recorder,
+  type TempHome,
+  useIssuerAndHome,
+} from './helpers/session-fixtures.js';
 
 // A custom store gets every session behaviour it declares through the TokenStore contract, and
 // none of the duck-typed extras the built-in stores used to be probed for.
 
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-beforeEach(async () => {
-  fake = await startFakeIssuer({ registeredPorts: 'any' });
-  home = await tempHome();
-});
-afterEach(async () => {
-  await fake.stop();
-  await home.cleanup();
+let home: TempHome;
+useIssuerAndHome((sandbox) => {
+  ({ fake, home } = sandbox);
 });
 
 /** A custom store over one string, counting reads, with whatever extras a test declares. */

@@ -1,24 +1,19 @@
 import { existsSync } from 'node:fs';
 import { chmod, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FakeIssuer, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import type { FakeIssuer } from '@codex-oauth/fake-issuer';
 import { memoryStore } from '@codex-oauth/store-memory';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../src/model/errors.js';
 import { login, status } from '../src/session/index.js';
 import type { Flow, Storage } from '../src/session/options.js';
 import { importStore } from '../src/session/resolve-store.js';
-import { baseOptions, tempHome } from './helpers/session-fixtures.js';
+import { baseOptions, type TempHome, useIssuerAndHome } from './helpers/session-fixtures.js';
 
 let fake: FakeIssuer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-beforeEach(async () => {
-  fake = await startFakeIssuer({ registeredPorts: 'any' });
-  home = await tempHome();
-});
-afterEach(async () => {
-  await fake.stop();
-  await home.cleanup();
+let home: TempHome;
+useIssuerAndHome((sandbox) => {
+  ({ fake, home } = sandbox);
 });
 
 describe('store resolution', () => {

@@ -3,8 +3,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Probes } from '@codex-oauth/env-detect';
-import type { FakeIssuer } from '@codex-oauth/fake-issuer';
+import { type FakeIssuer, type FakeIssuerOptions, startFakeIssuer } from '@codex-oauth/fake-issuer';
+import { afterEach, beforeEach } from 'vitest';
 import type { OAuthEvent } from '../../src/model/events.js';
+import { logout } from '../../src/session/index.js';
 import type { LoginOptions } from '../../src/session/options.js';
 
 /** Probes for the environments of the matrix; no real process state leaks in. */
@@ -24,10 +26,51 @@ export function probes(kind: 'desktop' | 'wsl' | 'ssh' | 'container' | 'ci'): Pa
   }
 }
 
+/** A throwaway CODEX_HOME: its path, and how to remove it. */
+export interface TempHome {
+  dir: string;
+  cleanup: () => Promise<void>;
+}
+
 /** A throwaway CODEX_HOME. */
-export async function tempHome(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function tempHome(): Promise<TempHome> {
   const dir = await mkdtemp(join(tmpdir(), 'codex-oauth-session-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** What {@link useIssuerAndHome} hands the tests of a file before each one. */
+export interface IssuerAndHome {
+  fake: FakeIssuer;
+  home: TempHome;
+}
+
+/**
+ * Before each test, a fake issuer (`issuer` options, any loopback redirect port unless they say
+ * otherwise) and an empty CODEX_HOME, handed to `use`; after it, the shared memory storage signed
+ * out when `signOutMemory` (it lives as long as the process), then the issuer stopped and the home
+ * removed.
+ */
+export function useIssuerAndHome(
+  use: (sandbox: IssuerAndHome) => void,
+  options: { issuer?: FakeIssuerOptions; signOutMemory?: boolean } = {},
+): void {
+  let sandbox: IssuerAndHome;
+  beforeEach(async () => {
+    const fake = await startFakeIssuer({ registeredPorts: 'any', ...options.issuer });
+    sandbox = { fake, home: await tempHome() };
+    use(sandbox);
+  });
+  afterEach(async () => {
+    if (options.signOutMemory) {
+      await logout({
+        ...baseOptions(sandbox.fake, sandbox.home.dir),
+        storage: 'memory',
+        revoke: false,
+      });
+    }
+    await sandbox.fake.stop();
+    await sandbox.home.cleanup();
+  });
 }
 
 /** Plays the browser: the issuer approves and redirects, then the callback is loaded. */
