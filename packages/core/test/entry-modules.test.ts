@@ -15,16 +15,20 @@ import { makeTestRecord } from '../src/testing/test-records.js';
 // server loads it on first use instead.
 const here = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs `code` (an ES module) in a fresh Node and returns the built-in modules it loaded. */
-async function builtinsLoadedBy(code: string): Promise<string[]> {
-  const script = `${code}
-    console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule '))));`;
+/** Runs `script` (an ES module) in a fresh Node and returns the JSON list it printed last. */
+async function listPrintedBy(script: string): Promise<string[]> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--input-type=module', '-e', script],
     { cwd: here, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } },
   );
   return JSON.parse(stdout.trim()) as string[];
+}
+
+/** Runs `code` (an ES module) in a fresh Node and returns the built-in modules it loaded. */
+function builtinsLoadedBy(code: string): Promise<string[]> {
+  return listPrintedBy(`${code}
+    console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule '))));`);
 }
 
 /**
@@ -47,12 +51,7 @@ async function packagesLoadedBy(code: string): Promise<string[]> {
     ${code}
     await new Promise((resolve) => setTimeout(resolve, 100));
     console.log(JSON.stringify(urls.filter((url) => url.startsWith('file:'))));`;
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--input-type=module', '-e', script],
-    { cwd: here, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } },
-  );
-  return JSON.parse(stdout.trim()) as string[];
+  return listPrintedBy(script);
 }
 
 describe("core's main entry", () => {
@@ -84,12 +83,7 @@ describe("core's main entry", () => {
         const loaded = process.moduleLoadList.filter((m) => m.startsWith('NativeModule '));
         await core.cancelLogin(pending);
         console.log(JSON.stringify(loaded));`;
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--input-type=module', '-e', script],
-        { cwd: here, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } },
-      );
-      return JSON.parse(stdout.trim()) as string[];
+      return listPrintedBy(script);
     };
     // Until the host awaits the sign-in (it shows the URL first), nothing is loaded for it.
     expect(await loadedWhileWaiting('')).not.toContain('NativeModule http2');
