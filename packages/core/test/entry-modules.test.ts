@@ -106,7 +106,7 @@ describe("core's main entry", () => {
     expect(started).toContain('NativeModule http');
   });
 
-  it('reads a fresh token without loading node:crypto or node:net', async () => {
+  it('reads a fresh token without loading node:crypto, node:net or the streams', async () => {
     // A program that only reads its token (`codex-oauth token`, a host calling getAccessToken)
     // pays for neither: the loopback's state check, its page hash and its port cancel are a
     // sign-in's, and take them when they run (~8 ms of CPU on Node 24 for crypto alone).
@@ -122,11 +122,17 @@ describe("core's main entry", () => {
         if (accessToken.split('.').length !== 3) throw new Error('no access token');`);
       expect(read).not.toContain('NativeModule crypto');
       expect(read).not.toContain('NativeModule net');
-      // So this test can tell: a sign-in's state (random bytes) loads crypto.
+      // Nor the streams stack: core and store-file take node:fs instead of importing it, whose
+      // ES view reads `fs.ReadStream` and loads ~20 stream modules (~4 ms on Node 24).
+      expect(read).not.toContain('NativeModule internal/fs/streams');
+      // So this test can tell: a sign-in's state (random bytes) loads crypto, and an ES import
+      // of node:fs loads the streams.
       const state = await builtinsLoadedBy(`
         const core = await import('@codex-oauth/core');
-        core.generateState();`);
+        core.generateState();
+        await import('node:fs');`);
       expect(state).toContain('NativeModule crypto');
+      expect(state).toContain('NativeModule internal/fs/streams');
     } finally {
       await rm(home, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
 import {
   chmod,
+  constants,
   type FileHandle,
   lstat,
   mkdir,

@@ -1,7 +1,8 @@
-import { type FSWatcher, watch } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AUTH_FILE, LEGACY_CREDENTIALS_FILE } from './codex-home.js';
+import { fs } from './node-fs.js';
 
 // Where the directory cannot be watched (no inotify instance left: Linux allows 128 per user by
 // default, and a storm of processes uses one each; a missing directory; some network file
@@ -17,7 +18,7 @@ const POLL_MS = 10;
 export function watchCredentialFiles(codexHome: string, onChange: () => void): () => void {
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(codexHome, { persistent: false }, (_event, name) => {
+    watcher = fs.watch(codexHome, { persistent: false }, (_event, name) => {
       if (name === null || name === AUTH_FILE || name === LEGACY_CREDENTIALS_FILE) onChange();
     });
   } catch {

@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseSmolToml } from 'smol-toml';
 import { CONFIG_FILE } from './codex-home.js';
+import { fs } from './node-fs.js';
 
 /** Codex's `cli_auth_credentials_store` values. */
 export type CredentialsStoreMode = 'file' | 'keyring' | 'auto' | 'ephemeral';
@@ -38,7 +38,7 @@ export function readCodexConfig(codexHome: string): CodexConfig {
   const config = defaults(path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = fs.readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') {
@@ -103,7 +103,7 @@ function parseToml(text: string): Record<string, unknown> {
 /** `absent`, an identity of the file's current version, or `undefined` when it cannot be told. */
 function fileStamp(path: string): string | undefined {
   try {
-    const stat = statSync(path, { throwIfNoEntry: false });
+    const stat = fs.statSync(path, { throwIfNoEntry: false });
     return stat === undefined ? 'absent' : `${stat.ino}:${stat.size}:${Math.trunc(stat.mtimeMs)}`;
   } catch {
     return undefined;

@@ -1,7 +1,7 @@
-import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
+import { fs } from './node-fs.js';
 
 /** Where {@link resolveCodexHome} looks. */
 export interface CodexHomeOptions {
@@ -57,7 +57,7 @@ export function resolveCodexHome(options: CodexHomeOptions = {}): string {
 function checkedOptionHome(path: string): string {
   let isDirectory: boolean;
   try {
-    isDirectory = statSync(path).isDirectory();
+    isDirectory = fs.statSync(path).isDirectory();
   } catch {
     // Missing is fine (created 0700 on the first write); unreadable is the write's to report.
     return path;
@@ -75,7 +75,7 @@ function checkedOptionHome(path: string): string {
 function checkedEnvHome(path: string): string {
   let isDirectory: boolean;
   try {
-    isDirectory = statSync(path).isDirectory();
+    isDirectory = fs.statSync(path).isDirectory();
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'that path does not exist' : `it cannot be read (${code})`;
@@ -94,5 +94,5 @@ function checkedEnvHome(path: string): string {
     );
   }
   // Codex canonicalizes an explicit CODEX_HOME; so do we, so both name the same files.
-  return realpathSync(path);
+  return fs.realpathSync(path);
 }

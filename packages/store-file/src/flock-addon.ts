@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FlockBinding } from './backend.js';
+import { fs } from './node-fs.js';
 
 // `native/` beside this module's folder: this module is `src/*.ts` under vitest and
 // `dist/index.js` once built, both one level below the package root.
@@ -59,7 +59,7 @@ function arch(): string {
 
 function holdsAddon(dir: string): boolean {
   try {
-    return readdirSync(dir).some((name) => name.endsWith('.node'));
+    return fs.readdirSync(dir).some((name) => name.endsWith('.node'));
   } catch {
     return false;
   }

@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { constants, type FileHandle, open, stat } from 'node:fs/promises';
 import type { FlockBinding } from './backend.js';
 import type { FileLock } from './file-lock.js';
 import { pollForLock, type WaitOptions } from './poll.js';

@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
 import { readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodexOAuthError, ErrorCodes } from '@codex-oauth/core/model';
 import { type ParsedAuthJson, parseAuthJson } from './auth-json.js';
 import { AUTH_FILE, LEGACY_CREDENTIALS_FILE } from './codex-home.js';
+import { fs } from './node-fs.js';
 
 /** What is stored in a `CODEX_HOME` right now, and which file it came from. */
 export interface StoredAuth extends ParsedAuthJson {
@@ -117,7 +117,7 @@ export async function isDirectory(path: string): Promise<boolean> {
 export function looseMode(path: string): string | null {
   if (process.platform === 'win32') return null;
   try {
-    const mode = statSync(path).mode & 0o777;
+    const mode = fs.statSync(path).mode & 0o777;
     return (mode & 0o077) !== 0 ? `0${mode.toString(8)}` : null;
   } catch {
     return null;

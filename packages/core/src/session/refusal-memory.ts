@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AuthRecord } from '../model/auth-record.js';
 import { storedRefreshToken, type TokenStore } from '../store/token-store.js';
@@ -69,8 +68,9 @@ function readFile(path: string): RefusalFile | null {
   let text: string;
   try {
     // Sync on purpose: `status` runs this at start-up, where node:fs/promises costs more than a
-    // missing file's ENOENT. The file is a few hundred bytes.
-    text = readFileSync(path, 'utf8');
+    // missing file's ENOENT. The file is a few hundred bytes. node:fs is taken, not imported: its
+    // ES view would load the streams stack (store-file's node-fs.ts says why).
+    text = process.getBuiltinModule('node:fs').readFileSync(path, 'utf8');
   } catch {
     return null;
   }
