@@ -9,7 +9,7 @@ import {
   type TokenStore,
 } from '@codex-oauth/core/model';
 import { acquireLock, type LockOptions } from './acquire-lock.js';
-import { ensureDirectory, writeFailed, writeFileAtomic } from './atomic-write.js';
+import { ensureDirectory, writeFailed } from './atomic-write.js';
 import { watchCredentialFiles } from './auth-watch.js';
 import { expectedLockBackend } from './backend.js';
 import { type CodexConfig, codexConfigReader } from './codex-config.js';
@@ -22,6 +22,7 @@ import {
   WRITE_LOCK_FILE,
 } from './codex-home.js';
 import { credentialFiles } from './credential-files.js';
+import { writeCredentialFile } from './full-disk-write.js';
 import { isDirectory, looseMode } from './store-read.js';
 
 /** Options for {@link fileStore}. */
@@ -89,7 +90,7 @@ export function fileStore(options: FileStoreOptions = {}): FileStore {
         underWriteLock(async () => {
           // The compare runs under auth.json.lock, which Codex takes for its writes too.
           if (expected !== undefined && (await files.read()) !== expected) return false;
-          await writeFileAtomic(path, value);
+          await writeCredentialFile(path, value);
           return true;
         }),
       async remove() {

@@ -254,6 +254,7 @@ async function refreshUnderLock(
       const after = await store.load();
       if (after !== null) return { record: after, refreshed: false };
     }
+    if (isCodexOAuthError(error, ErrorCodes.STORE_WRITE_FAILED)) throw rotatedButNotSaved(error);
     throw error;
   }
   emit(options.onEvent, {
@@ -261,6 +262,21 @@ async function refreshUnderLock(
     expiresAt: next.tokens ? accessTokenExpiry(next.tokens.accessToken) : null,
   });
   return { record: next, refreshed: true };
+}
+
+/**
+ * The store's write failure after the issuer rotated the refresh token. Its own message says the
+ * stored data is unchanged and to try again, which is true and no longer enough: the refresh token
+ * that data holds is retired, so trying again is `refresh_token_reused`. Same code, the truth.
+ */
+function rotatedButNotSaved(error: CodexOAuthError): CodexOAuthError {
+  return new CodexOAuthError(
+    ErrorCodes.STORE_WRITE_FAILED,
+    'The issuer sent new tokens, but they could not be saved, and the issuer has retired the ' +
+      'stored refresh token: once the store can be written again, sign in again. ' +
+      `The store said: ${error.message}`,
+    { cause: error },
+  );
 }
 
 /**

@@ -7,9 +7,9 @@ import {
   isCodexOAuthError,
 } from '@codex-oauth/core/model';
 import { withLock } from '../acquire-lock.js';
-import { writeFileAtomic } from '../atomic-write.js';
 import { parseAuthJson } from '../auth-json.js';
 import { WRITE_LOCK_FILE } from '../codex-home.js';
+import { writeCredentialFile } from '../full-disk-write.js';
 import { readIfExists } from '../store-read.js';
 import { accountsDirOf, entryDirOf, entryFileOf, isAccountKey } from './account-paths.js';
 
@@ -60,15 +60,15 @@ export async function readEntries(codexHome: string): Promise<EntryRead[]> {
 
 /**
  * Writes `text` (an `auth.json` as Codex or store-file wrote it) as the entry of `key`: atomic
- * (temp file, fsync, rename, 0600) under the entry's write lock, in 0700 folders. The caller
- * holds the entry's refresh lock when a refresh could race it.
+ * (temp file, fsync, rename, 0600; in place when the disk is full, see `writeCredentialFile`)
+ * under the entry's write lock, in 0700 folders. The caller holds the entry's refresh lock when
+ * a refresh could race it.
  */
 export async function writeEntry(codexHome: string, key: string, text: string): Promise<void> {
   const dir = entryDirOf(codexHome, key);
   await ensurePrivateDirs(codexHome, dir);
-  await withLock(join(dir, WRITE_LOCK_FILE), () => writeFileAtomic(join(dir, 'auth.json'), text), {
-    timeoutMs: 10_000,
-  });
+  const write = () => writeCredentialFile(join(dir, 'auth.json'), text);
+  await withLock(join(dir, WRITE_LOCK_FILE), write, { timeoutMs: 10_000 });
 }
 
 /** Creates `codex-oauth/`, `accounts/` and the entry folder as 0700 (each one we create). */
