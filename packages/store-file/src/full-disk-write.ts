@@ -17,10 +17,11 @@ const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
  * blocks the file already has (`st_blocks`), where a write needs no new space; otherwise nothing
  * is touched and the atomic write's error (`CODEX_OAUTH_STORE_WRITE_FAILED`) stands.
  *
- * The caller holds the file's write lock, as for the atomic write. Every read sees valid JSON:
- * the text is first written padded with spaces to the old length (JSON allows trailing
- * whitespace), then the file is truncated to the text's exact length, so the result is the same
- * bytes the atomic write would have written, mode 0600.
+ * The caller holds the file's write lock, as for the atomic write. A reader without the lock
+ * loses the rename's promise of a whole file only for the one write of ~2 KB: the text is written
+ * padded with spaces to the old length (JSON allows trailing whitespace), so before and after it
+ * the file is valid JSON, then truncated to the text's exact length. The result is the bytes the
+ * atomic write would have left, mode 0600.
  */
 export async function writeCredentialFile(path: string, text: string): Promise<void> {
   try {
@@ -83,6 +84,8 @@ async function rewriteInPlace(path: string, text: string): Promise<boolean> {
 async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
   for (let offset = 0; offset < bytes.length; ) {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, offset);
+    // A regular file never takes zero bytes without an error; if one did, do not spin.
+    if (bytesWritten === 0) throw Object.assign(new Error('write took no bytes'), { code: 'EIO' });
     offset += bytesWritten;
   }
 }
