@@ -1,8 +1,8 @@
-import leven from 'leven';
-
 /**
  * The candidate `word` most likely meant, or `undefined` when none is close: the smallest
- * Levenshtein distance, at most a third of the longer word (at least 1, at most 3), so `logn`
+ * Levenshtein distance (the `leven` package, imported here when a suggestion is wanted: a static
+ * import would be hoisted into `dist/main.js` and loaded by every command line, correct ones
+ * included), at most a third of the longer word (at least 1, at most 3), so `logn`
  * finds `login` and `stat` finds `status` but `frobnicate` finds nothing. A candidate that
  * starts with `word` (at least 3 characters) counts as close too, when it is the only one
  * (`keep` -> `keep-fresh`; `log` could be login or logout, so it suggests neither). Ties go to
@@ -10,9 +10,13 @@ import leven from 'leven';
  * (`flwo`, the commonest typo) count as one edit, as in git's suggestions; Levenshtein alone
  * counts two.
  */
-export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+export async function closestMatch(
+  word: string,
+  candidates: readonly string[],
+): Promise<string | undefined> {
   const typed = word.toLowerCase();
   if (typed === '') return undefined;
+  const { default: leven } = await import('leven');
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {

@@ -50,7 +50,7 @@ export async function withSuggestion(error: unknown): Promise<unknown> {
   if (!(error instanceof UsageError) || error.suggestion === undefined) return error;
   const { word, candidates, format } = error.suggestion;
   const { closestMatch } = await import('./suggest.js');
-  const match = closestMatch(word, candidates);
+  const match = await closestMatch(word, candidates);
   if (match !== undefined) error.message = `${error.message} ${format(match)}`;
   return error;
 }

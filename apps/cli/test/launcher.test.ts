@@ -39,4 +39,14 @@ describe('the launcher', () => {
     expect(r.stderr).not.toContain('node-gyp-build');
     expect(r.stderr).not.toMatch(/\.node\b/);
   });
+
+  it('a correct command line does not load leven; a mistyped one does, for its "did you mean"', async () => {
+    // NODE_DEBUG=esm traces every ES module Node translates (leven is one).
+    const correct = await runCli(['status'], cliEnv(dir, { NODE_DEBUG: 'esm' }));
+    expect(correct.stderr).toContain('commands/status.js');
+    expect(correct.stderr).not.toContain('/leven/');
+    const mistyped = await runCli(['stauts'], cliEnv(dir, { NODE_DEBUG: 'esm' }));
+    expect(mistyped.stderr).toContain('Did you mean "codex-oauth status"?');
+    expect(mistyped.stderr).toContain('/leven/');
+  });
 });

@@ -65,11 +65,11 @@ describe('did you mean', () => {
     );
   });
 
-  it('closestMatch: distance bounded by word length, ties to the first candidate', () => {
-    expect(closestMatch('jsno', ['json', 'once'])).toBe('json');
-    expect(closestMatch('x', ['json'])).toBeUndefined();
-    expect(closestMatch('LOGIN', ['login'])).toBe('login');
-    expect(closestMatch('', ['login'])).toBeUndefined();
+  it('closestMatch: distance bounded by word length, ties to the first candidate', async () => {
+    expect(await closestMatch('jsno', ['json', 'once'])).toBe('json');
+    expect(await closestMatch('x', ['json'])).toBeUndefined();
+    expect(await closestMatch('LOGIN', ['login'])).toBe('login');
+    expect(await closestMatch('', ['login'])).toBeUndefined();
   });
 
   it('the CLI prints the suggestion and exits 2 with CODEX_OAUTH_INVALID_OPTION', async () => {
