@@ -69,6 +69,21 @@ describe.skipIf(skip !== null)(
       expect(await temps(home)).toEqual([]);
     });
 
+    it('disk full: a refused refresh is reported as refused and leaves no temp file', async () => {
+      const home = await tinyTmpfs(64);
+      await login({ ...options(home), flow: 'browser' });
+      const stored = JSON.parse((await bytesOf(join(home, 'auth.json')))!.toString('utf8'));
+      fake.expireRefreshToken(stored.tokens.refresh_token);
+      await fill(home);
+      // The refusal memory (codex-oauth/refused-refresh.json) cannot be written here; the
+      // refusal itself must still be what the caller gets, and its temp file must not stay.
+      expect(await codeOf(refresh({ ...options(home), force: true }))).toBe(
+        'CODEX_OAUTH_REFRESH_REJECTED',
+      );
+      const left = await readdir(home, { recursive: true });
+      expect(left.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    });
+
     it('disk full, empty CODEX_HOME: a sign-in fails typed and leaves no auth.json', async () => {
       const home = await tinyTmpfs(64);
       await fill(home);

@@ -160,6 +160,9 @@ export async function rememberRefusal(
     entries.set(entry.refreshTokenSha256, entry);
     return;
   }
+  const { mkdir, rename, unlink, writeFile } = await import('node:fs/promises');
+  // Written aside and renamed, so a reader sees the old list or the new one.
+  const temp = `${path}.${process.pid}.tmp`;
   try {
     const kept = (readFile(path)?.refused ?? []).filter(
       (e) => e.refreshTokenSha256 !== entry.refreshTokenSha256,
@@ -168,13 +171,12 @@ export async function rememberRefusal(
       version: 1,
       refused: [...kept, entry].slice(-MAX_ENTRIES),
     };
-    const { mkdir, rename, writeFile } = await import('node:fs/promises');
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    // Written aside and renamed, so a reader sees the old list or the new one.
-    const temp = `${path}.${process.pid}.tmp`;
     await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
     await rename(temp, path);
   } catch {
-    // Best effort (a read-only CODEX_HOME): the refusal is still reported to the caller.
+    // Best effort (a read-only or full CODEX_HOME): the refusal is still reported to the caller.
+    // On a full disk the temp file was created before its write failed: do not leave it behind.
+    await unlink(temp).catch(() => undefined);
   }
 }
