@@ -1,4 +1,4 @@
-import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { FileLock } from './file-lock.js';
 import { pollForLock, type WaitOptions } from './poll.js';
@@ -60,7 +60,7 @@ export async function acquireLockfile(
         };
         const text = JSON.stringify(owner);
         try {
-          await writeFile(ownerPath, text, { flag: 'wx', mode: 0o600 });
+          await writeOwnerFile(ownerPath, text);
           return ownerFileLock(path, ownerPath, text);
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -71,6 +71,24 @@ export async function acquireLockfile(
     },
     options,
   );
+}
+
+/**
+ * Creates the owner file (`O_EXCL`: `EEXIST` when someone holds the lock) and writes `text` into
+ * it. When the write fails (a full disk creates the file, then refuses its bytes), the file is
+ * removed again: it is ours, and an empty owner file would read as a live lock to everyone else
+ * until it went stale, minutes after the disk had room again.
+ */
+async function writeOwnerFile(ownerPath: string, text: string): Promise<void> {
+  const handle = await open(ownerPath, 'wx', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlink(ownerPath).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
 }
 
 /** True when the owner file was stale and is gone now (or vanished on its own). */

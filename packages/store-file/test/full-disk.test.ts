@@ -15,6 +15,7 @@ import { sizedRecord } from './fixtures/sized-records.mjs';
 // store-file rewrites auth.json in the blocks it already has. Tested on a real, really full file
 // system: a 64 KiB tmpfs in a private mount namespace.
 const SAVER = fileURLToPath(new URL('./fixtures/full-disk-saver.mjs', import.meta.url));
+const LOCKFILE_SAVER = fileURLToPath(new URL('./fixtures/full-disk-lockfile.mjs', import.meta.url));
 const STORE_BUNDLE = fileURLToPath(new URL('../test-output/store.js', import.meta.url));
 const canMount = mountNamespaceArgs() !== null;
 
@@ -84,6 +85,29 @@ describe.skipIf(!canMount)('a refresh saved on a full disk', () => {
     expect(report.unchanged).toBe(true);
     expect(report.loadedAccount).toBe('acct-1');
     expect(report.files).toEqual(['auth.json', 'auth.json.lock', 'ballast']);
+  });
+});
+
+describe.skipIf(!canMount)('the lock-file fallback on a full disk', () => {
+  it('a lock whose owner file could not be written leaves none behind to jam the next save', async () => {
+    const home = await mkdtemp(join(scratch, 'lockfile-'));
+    const env = { ...process.env, CODEX_OAUTH_LOCK_BACKEND: 'lockfile' };
+    const run = await runOnSmallDisk(
+      home,
+      64,
+      process.execPath,
+      [LOCKFILE_SAVER, STORE_BUNDLE, home],
+      env,
+    );
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout.trim());
+    expect(report.backend).toBe('lockfile');
+    // The owner file of auth.json.lock was created, then refused its bytes: a typed failure...
+    expect(report.onFullDisk).toBe('CODEX_OAUTH_STORE_WRITE_FAILED ENOSPC');
+    // ...that removed it again, so the save after the disk is freed is not left waiting.
+    expect(report.leftOnFullDisk).toEqual(['auth.json', 'ballast']);
+    expect(report.afterFreeing).toBe('saved');
+    expect(report.loadedAccount).toBe('acct-3');
   });
 });
 
