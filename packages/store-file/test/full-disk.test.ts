@@ -18,6 +18,8 @@ const SAVER = fileURLToPath(new URL('./fixtures/full-disk-saver.mjs', import.met
 const LOCKFILE_SAVER = fileURLToPath(new URL('./fixtures/full-disk-lockfile.mjs', import.meta.url));
 const STORE_BUNDLE = fileURLToPath(new URL('../test-output/store.js', import.meta.url));
 const canMount = mountNamespaceArgs() !== null;
+// Where no mount namespace can be made, every test here is skipped and its name says why.
+const needs = canMount ? '' : ' (skipped: needs a private mount namespace, unshare -m or -rm)';
 
 interface SaverReport {
   atomic: string;
@@ -61,7 +63,7 @@ async function savedWithRoom(next: unknown): Promise<string> {
     .digest('hex');
 }
 
-describe.skipIf(!canMount)('a refresh saved on a full disk', () => {
+describe.skipIf(!canMount)(`a refresh saved on a full disk${needs}`, () => {
   it('rewrites auth.json in place: the same bytes as with room, 0600, no temp file left', async () => {
     const report = await saveOnFullDisk(0);
     // The disk really is full: an atomic write fails there.
@@ -88,7 +90,7 @@ describe.skipIf(!canMount)('a refresh saved on a full disk', () => {
   });
 });
 
-describe.skipIf(!canMount)('the lock-file fallback on a full disk', () => {
+describe.skipIf(!canMount)(`the lock-file fallback on a full disk${needs}`, () => {
   it('a lock whose owner file could not be written leaves none behind to jam the next save', async () => {
     const home = await mkdtemp(join(scratch, 'lockfile-'));
     const env = { ...process.env, CODEX_OAUTH_LOCK_BACKEND: 'lockfile' };
@@ -109,8 +111,4 @@ describe.skipIf(!canMount)('the lock-file fallback on a full disk', () => {
     expect(report.afterFreeing).toBe('saved');
     expect(report.loadedAccount).toBe('acct-3');
   });
-});
-
-describe.skipIf(canMount)('a refresh saved on a full disk (skipped)', () => {
-  it.skip('needs a private mount namespace (unshare -m as root, -rm otherwise) to mount a small tmpfs', () => {});
 });
