@@ -83,8 +83,11 @@ export function getNetCaSettings(dispatcher: Dispatcher): NetCaSettings | undefi
 
 /**
  * Makes a dispatcher from {@link createDispatcher} undici's global one, for code that calls
- * undici's `fetch` / `request` without a `dispatcher`. Opt-in by name: nothing else in net-ca
- * touches globals. It affects the `undici` package net-ca resolves, not Node's built-in `fetch`.
+ * `fetch` / `request` without a `dispatcher`. Opt-in by name: nothing else in net-ca touches
+ * globals. undici keeps its global dispatcher under `Symbol.for` keys on `globalThis` that every
+ * copy reads, so this reaches Node's built-in `fetch` too (Node bundles undici for it), and any
+ * other undici in the process: all of them then trust the bundle, use the proxy and time out as
+ * this dispatcher does (tested in `test/global-dispatcher.test.ts`, on Node 20 and 24).
  */
 export function installGlobalDispatcher(
   env: NetEnv = process.env,
